@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// A study: one config file (plus overrides), parsed and validated into plain specs before anything
+// runs. Each layer reads its own section; this file only assembles them.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "models/data/dataset_spec.h"
+
+namespace hawx::app {
+
+struct StudySpec {
+  std::string name;
+  std::int64_t seed = 1;
+  models::DatasetSpec dataset;
+};
+
+struct Study {
+  std::shared_ptr<config::Document> document;
+  StudySpec spec;
+};
+
+// Parses, validates (every key, unknown keys included) and returns the study; ConfigError on the
+// first problem.
+Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
+// `--out` if given, else results/<study name>/ under the working directory.
+std::filesystem::path output_dir(const Study& study, const std::string& out_option);
+
+}  // namespace hawx::app
