@@ -14,9 +14,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool is_index(const std::string& component) { return !component.empty() && component[0] == '['; }
+
+// "multipliers[0].top" from {"multipliers", "[0]", "top"}.
 std::string join(const Document::Path& path) {
   std::string out;
-  for (const auto& part : path) out += (out.empty() ? "" : ".") + part;
+  for (const auto& part : path) out += (out.empty() || is_index(part) ? "" : ".") + part;
   return out;
 }
 
@@ -133,14 +136,27 @@ void Document::apply_override(const std::string& text) {
   // Walk down, creating maps where the file has none; a scalar in the way is an error.
   YAML::Node node = tree_;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    if (node.IsSequence()) {  // "multipliers.1.top": item 1 of a list
+      std::size_t index = 0;
+      auto [end, ec] = std::from_chars(path[i].data(), path[i].data() + path[i].size(), index);
+      if (ec != std::errc() || end != path[i].data() + path[i].size() || index >= node.size()) {
+        throw ConfigError(shown + ": '" + path[i] + "' is not an item of the list (it has " +
+                          std::to_string(node.size()) + ")");
+      }
+      path[i] = "[" + path[i] + "]";
+      YAML::Node item;
+      item.reset(node[index]);
+      node.reset(item);
+      continue;
+    }
     YAML::Node next = node[path[i]];
     if (!next.IsDefined() || next.IsNull()) {
       node[path[i]] = YAML::Node(YAML::NodeType::Map);
       next.reset(node[path[i]]);
-    } else if (!next.IsMap()) {
+    } else if (!next.IsMap() && !next.IsSequence()) {
       const Path prefix(path.begin(), path.begin() + static_cast<std::ptrdiff_t>(i) + 1);
       throw ConfigError(shown + ": " + join(prefix) + " is " + describe_value(next) +
-                        ", not a map of keys");
+                        ", not a map of keys or a list");
     }
     node.reset(next);
   }
@@ -172,23 +188,45 @@ void Document::consume(const Path& path, bool leaf) {
 }
 
 void Document::declare(const Path& path, KeyDoc doc) {
-  for (std::size_t i = 0; i < declared_.size(); ++i) {
-    if (declared_paths_[i] == path) {
-      declared_[i] = std::move(doc);
+  if (std::find(declared_paths_.begin(), declared_paths_.end(), path) == declared_paths_.end()) {
+    declared_paths_.push_back(path);
+  }
+  // Documented once per key, whatever list item it was read in: "multipliers[].top".
+  Path generic = path;
+  for (auto& part : generic) {
+    if (is_index(part)) part = "[]";
+  }
+  doc.path = join(generic);
+  for (auto& d : declared_) {
+    if (d.path == doc.path) {
+      d = std::move(doc);
       return;
     }
   }
   declared_.push_back(std::move(doc));
-  declared_paths_.push_back(path);
 }
 
 void Document::record(const Path& path, const YAML::Node& value) {
+  // Walk down the resolved tree, making maps for keys and lists for "[i]" components.
   YAML::Node node = resolved_;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-    YAML::Node next = node[path[i]];
-    if (!next.IsMap()) {
-      node[path[i]] = YAML::Node(YAML::NodeType::Map);
+    const bool list_next = is_index(path[i + 1]);
+    YAML::Node next;
+    if (is_index(path[i])) {
+      const std::size_t index = std::stoul(path[i].substr(1));
+      while (node.size() <= index) node.push_back(YAML::Node(YAML::NodeType::Map));
+      next.reset(node[index]);
+      if (list_next && !next.IsSequence()) {
+        node[index] = YAML::Node(YAML::NodeType::Sequence);
+        next.reset(node[index]);
+      }
+    } else {
       next.reset(node[path[i]]);
+      const bool right_kind = list_next ? next.IsSequence() : next.IsMap();
+      if (!right_kind) {
+        node[path[i]] = YAML::Node(list_next ? YAML::NodeType::Sequence : YAML::NodeType::Map);
+        next.reset(node[path[i]]);
+      }
     }
     node.reset(next);
   }
@@ -232,7 +270,15 @@ void Document::check_unknown(const YAML::Node& map, const Path& path) const {
       }
       fail(p, kv.first.Mark(), join(p) + ": unknown key; expected " + expected + suggestion);
     }
-    if (!leaves_.count(p) && kv.second.IsMap()) check_unknown(kv.second, p);
+    if (leaves_.count(p)) continue;
+    if (kv.second.IsMap()) check_unknown(kv.second, p);
+    if (kv.second.IsSequence()) {
+      for (std::size_t i = 0; i < kv.second.size(); ++i) {
+        Path item = p;
+        item.push_back("[" + std::to_string(i) + "]");
+        if (kv.second[i].IsMap()) check_unknown(kv.second[i], item);
+      }
+    }
   }
 }
 
@@ -271,7 +317,6 @@ Section Section::section(const std::string& key, const std::string& description)
   const auto path = child_path(key);
   doc_->consume(path, false);
   KeyDoc d;
-  d.path = join(path);
   d.type = "map";
   d.description = description;
   doc_->declare(path, std::move(d));
@@ -284,6 +329,33 @@ Section Section::section(const std::string& key, const std::string& description)
   // "dataset:" with nothing under it means the same as leaving the key out.
   if (value && value.IsNull()) value.reset(YAML::Node(YAML::NodeType::Undefined));
   return Section(doc_, value, path);
+}
+
+std::vector<Section> Section::list(const std::string& key, const std::string& description) const {
+  const auto path = child_path(key);
+  doc_->consume(path, false);
+  KeyDoc d;
+  d.type = "list of maps";
+  d.description = description;
+  doc_->declare(path, std::move(d));
+  const YAML::Node value = child(key);
+  std::vector<Section> items;
+  if (!value || value.IsNull()) return items;
+  if (!value.IsSequence()) {
+    doc_->fail(
+        path, value.Mark(),
+        join(path) + ": expected a list (" + description + "), got " + describe_value(value));
+  }
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    Document::Path item_path = path;
+    item_path.push_back("[" + std::to_string(i) + "]");
+    if (!value[i].IsMap()) {
+      doc_->fail(item_path, value[i].Mark(),
+                 join(item_path) + ": expected a map of keys, got " + describe_value(value[i]));
+    }
+    items.emplace_back(doc_, value[i], item_path);
+  }
+  return items;
 }
 
 void Section::fail(const std::string& key, const std::string& what) const {
@@ -356,6 +428,30 @@ YAML::Node Convert<std::vector<std::string>>::emit(const std::vector<std::string
 std::string Convert<std::vector<std::string>>::text(const std::vector<std::string>& v) {
   std::string out = "[";
   for (const auto& s : v) out += (out.size() > 1 ? ", " : "") + s;
+  return out + "]";
+}
+
+std::optional<std::vector<fs::path>> Convert<std::vector<fs::path>>::parse(const YAML::Node& n,
+                                                                           const Document& doc) {
+  if (!n.IsSequence()) return std::nullopt;
+  std::vector<fs::path> out;
+  for (const auto& item : n) {
+    auto p = Convert<fs::path>::parse(item, doc);
+    if (!p) return std::nullopt;
+    out.push_back(*p);
+  }
+  return out;
+}
+
+YAML::Node Convert<std::vector<fs::path>>::emit(const std::vector<fs::path>& v) {
+  YAML::Node n(YAML::NodeType::Sequence);
+  for (const auto& p : v) n.push_back(p.string());
+  return n;
+}
+
+std::string Convert<std::vector<fs::path>>::text(const std::vector<fs::path>& v) {
+  std::string out = "[";
+  for (const auto& p : v) out += (out.size() > 1 ? ", " : "") + p.string();
   return out + "]";
 }
 

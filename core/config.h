@@ -129,7 +129,7 @@ class Document : public std::enable_shared_from_this<Document> {
   std::set<Path> consumed_;                              // every key read
   std::set<Path> leaves_;                                // keys read as values, not sections
   std::vector<KeyDoc> declared_;
-  std::vector<Path> declared_paths_;  // parallel to declared_
+  std::vector<Path> declared_paths_;  // every key read, in the order first read
 };
 
 // A map in the document at a key path. Cheap to copy.
@@ -142,6 +142,11 @@ class Section {
 
   // The map under `key`. An absent key gives an empty section (its keys' defaults apply).
   Section section(const std::string& key, const std::string& description) const;
+  // The list of maps under `key` (each item a section, path "key[i]"); absent means empty.
+  std::vector<Section> list(const std::string& key, const std::string& description) const;
+  // A key that may be left out, with no default: nullopt when absent.
+  template <class T>
+  std::optional<T> read_optional(const Param<T>& param) const;
 
   bool has(const std::string& key) const;
   // "dataset.test_limit" for key "test_limit" in section "dataset".
@@ -153,7 +158,7 @@ class Section {
   YAML::Node child(const std::string& key) const;
   Document::Path child_path(const std::string& key) const;
   template <class T>
-  void declare(const Param<T>& param) const;
+  void declare(const Param<T>& param, bool optional = false) const;
 
   std::shared_ptr<Document> doc_;
   YAML::Node node_;
@@ -209,6 +214,15 @@ struct Convert<std::vector<std::string>> {
   static std::string text(const std::vector<std::string>& v);
 };
 
+template <>
+struct Convert<std::vector<std::filesystem::path>> {
+  static const char* type_name() { return "list of paths"; }
+  static std::optional<std::vector<std::filesystem::path>> parse(const YAML::Node& n,
+                                                                 const Document& doc);
+  static YAML::Node emit(const std::vector<std::filesystem::path>& v);
+  static std::string text(const std::vector<std::filesystem::path>& v);
+};
+
 // "an integer >= 0", "a number in [0, 1]", "one of: a, b" — the expectation stated in errors.
 std::string describe_expectation(const char* type_name, const std::optional<double>& min,
                                  const std::optional<double>& max,
@@ -217,16 +231,29 @@ std::string describe_expectation(const char* type_name, const std::optional<doub
 std::string describe_value(const YAML::Node& n);
 
 template <class T>
-void Section::declare(const Param<T>& param) const {
-  KeyDoc d;
-  d.path = path_of(param.key());
+void Section::declare(const Param<T>& param, bool optional) const {
+  KeyDoc d;  // its path is set by Document::declare
   d.type = Convert<T>::type_name();
-  d.default_text = param.default_value() ? Convert<T>::text(*param.default_value()) : "(required)";
+  d.default_text = param.default_value() ? Convert<T>::text(*param.default_value())
+                   : optional            ? "(optional)"
+                                         : "(required)";
   d.unit = param.unit_text();
   d.constraint =
       describe_expectation("", param.min_value(), param.max_value(), param.choices(), "");
   d.description = param.doc_text();
   doc_->declare(child_path(param.key()), std::move(d));
+}
+
+template <class T>
+std::optional<T> Section::read_optional(const Param<T>& param) const {
+  std::optional<T> value;
+  if (has(param.key())) {
+    value = read(param);
+  } else {
+    doc_->consume(child_path(param.key()), true);
+  }
+  declare(param, true);  // after read(), which declares keys as required
+  return value;
 }
 
 template <class T>

@@ -166,7 +166,7 @@ TEST(ConfigTest, OverrideErrorsNameTheOverride) {
               HasSubstr("override '-p job.count': expected key.path=value"));
   EXPECT_THAT(error_of("name: a\n", {"job..count=1"}), HasSubstr("non-empty keys"));
   EXPECT_THAT(error_of("name: a\n", {"name.first=x"}),
-              HasSubstr("override '-p name.first=x': name is 'a', not a map of keys"));
+              HasSubstr("override '-p name.first=x': name is 'a', not a map of keys or a list"));
 }
 
 TEST(ConfigTest, ResolvedConfigHoldsOverridesAndDefaults) {
@@ -205,6 +205,74 @@ TEST(ConfigTest, DeclaredKeysDescribeTheSchema) {
     }
   }
   EXPECT_TRUE(found);
+}
+
+// A list of maps with an optional key, as the multiplier list of a study reads it.
+struct Item {
+  std::string kind;
+  std::optional<double> area;
+};
+
+std::vector<Item> read_items(const std::shared_ptr<Document>& doc) {
+  std::vector<Item> items;
+  for (const Section& s : doc->root().list("items", "the items")) {
+    Item item;
+    item.kind = s.read(Param<std::string>("kind").one_of({"x", "y"}));
+    item.area = s.read_optional(Param<double>("area").min(0).unit("um^2"));
+    items.push_back(item);
+  }
+  doc->finish();
+  return items;
+}
+
+TEST(ConfigTest, ListsOfMapsWithOptionalKeys) {
+  auto doc = Document::parse("items:\n  - kind: x\n  - kind: y\n    area: 2.5\n", "s.yaml", "/");
+  const auto items = read_items(doc);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].kind, "x");
+  EXPECT_FALSE(items[0].area.has_value());
+  EXPECT_DOUBLE_EQ(*items[1].area, 2.5);
+  const YAML::Node resolved = YAML::Load(doc->resolved_yaml());
+  EXPECT_EQ(resolved["items"][1]["area"].as<double>(), 2.5);
+  EXPECT_FALSE(resolved["items"][0]["area"]);
+  bool documented = false;
+  for (const auto& k : doc->declared()) {
+    if (k.path == "items[].area") {
+      documented = true;
+      EXPECT_EQ(k.default_text, "(optional)");
+    }
+  }
+  EXPECT_TRUE(documented);
+}
+
+TEST(ConfigTest, ErrorsInsideListItemsNameTheItem) {
+  auto error = [](const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+    try {
+      read_items(Document::parse(yaml, "s.yaml", "/", overrides));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_THAT(error("items:\n  - kind: x\n  - kind: y\n    aera: 1\n"),
+              HasSubstr("s.yaml:4:5: items[1].aera: unknown key; expected one of: kind, area "
+                        "(did you mean 'area'?)"));
+  EXPECT_THAT(error("items:\n  - kind: z\n"),
+              HasSubstr("s.yaml:2:11: items[0].kind: expected one of: x, y, got 'z'"));
+  EXPECT_THAT(error("items:\n  - kind: x\n    area: -1\n"),
+              HasSubstr("items[0].area: expected a number >= 0 (um^2), got '-1'"));
+  EXPECT_THAT(error("items: x\n"), HasSubstr("s.yaml:1:8: items: expected a list (the items)"));
+  EXPECT_THAT(error("items:\n  - x\n"), HasSubstr("items[0]: expected a map of keys, got 'x'"));
+  EXPECT_THAT(error("items:\n  - kind: x\n", {"items.0.kind=q"}),
+              HasSubstr("override '-p items.0.kind=q': items[0].kind: expected one of: x, y"));
+  EXPECT_THAT(error("items:\n  - kind: x\n", {"items.3.kind=x"}),
+              HasSubstr("'3' is not an item of the list (it has 1)"));
+}
+
+TEST(ConfigTest, OverrideSetsAKeyOfAListItem) {
+  const auto items = read_items(
+      Document::parse("items:\n  - kind: x\n  - kind: x\n", "s.yaml", "/", {"items.1.kind=y"}));
+  EXPECT_EQ(items[1].kind, "y");
 }
 
 TEST(ConfigTest, LoadNamesMissingFile) {
