@@ -4,7 +4,8 @@
 //
 // Promises:
 // - Cached on disk (see rtl/cache.h) under a hash of everything that goes in: the sources'
-//   contents, the top module, the flags, the wrapper's text and the tool versions. A second
+//   contents, the top module, the flags, the tool versions and `purpose`, which stands for the
+//   wrapper (it is generated after verilation, so its text cannot be part of the key). A second
 //   request with the same inputs loads the cached object without running any tool.
 // - Safe when several processes build the same thing at once: one builds under a lock, in a
 //   scratch folder renamed into place when complete; the others wait and then load it.
@@ -36,8 +37,11 @@ struct VerilateRequest {
   // class is always named Vdut: the wrapper includes "Vdut.h" (and "Vdut___024root.h" with
   // --public-flat-rw for internal signals).
   std::vector<std::string> verilator_flags;
-  // Returns the wrapper's C++ text. Called after Verilator has run, with the folder holding its
-  // output, so that a wrapper may be generated from the model's headers.
+  // Returns the wrapper's C++ text. The wrapper must define Verilator's
+  //   void vl_fatal(const char* file, int line, const char* hier, const char* message);
+  // (the runtime is built with VL_USER_FATAL so that a failing model cannot abort the host). Called
+  // after Verilator has run, with the folder holding its output, so that a wrapper may be generated
+  // from the model's headers.
   std::function<std::string(const std::filesystem::path& verilated_dir)> wrapper;
   // Identifies the wrapper generator in the cache key ("sweep-v1", "toggles-v1", ...): bump the
   // version whenever the generator's output changes for the same model.

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#include "rtl/tech.h"
+
+namespace hawx::rtl {
+
+TechSpec TechSpec::read(const config::Section& root, const std::string& default_name) {
+  using config::Param;
+  TechSpec t;
+  t.name = root.read(
+      Param<std::string>("name").def(default_name).doc("name of the technology, shown in reports"));
+  const config::Section gates = root.section(
+      "gates", "constants of the generic CMOS gate netlist (Yosys `stat -tech cmos`, toggles)");
+  t.area_per_transistor_um2 =
+      gates.read(Param<double>("area_per_transistor_um2")
+                     .min(1e-6)
+                     .unit("um^2")
+                     .doc("layout area per transistor of the synthesised gate netlist"));
+  t.net_toggle_energy_fj = gates.read(
+      Param<double>("net_toggle_energy_fj")
+          .min(0.0)
+          .unit("fJ")
+          .doc("energy of one toggle of a net, whatever it drives (driver diffusion, local wire)"));
+  t.gate_input_toggle_energy_fj =
+      gates.read(Param<double>("gate_input_toggle_energy_fj")
+                     .min(0.0)
+                     .unit("fJ")
+                     .doc("energy added to a net's toggle by each gate input it drives"));
+  t.output_load_gate_inputs =
+      gates.read(Param<double>("output_load_gate_inputs")
+                     .def(1.0)
+                     .min(0.0)
+                     .unit("gate inputs")
+                     .doc("load of each product bit outside the multiplier (accumulator input)"));
+  return t;
+}
+
+TechSpec TechSpec::load(const std::filesystem::path& file,
+                        const std::vector<std::string>& overrides) {
+  const auto document = config::Document::load(file, overrides);
+  TechSpec t = read(document->root(), file.stem().string());
+  document->finish();
+  return t;
+}
+
+}  // namespace hawx::rtl

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// The technology constants that turn gate-level figures into area and switching energy
+// (configs/tech/*.yaml). They are estimates for ranking designs against each other, not sign-off
+// numbers: a generic CMOS gate set (Yosys `stat -tech cmos`), no placement, no wire lengths.
+//
+// Promises:
+// - area = transistors * area_per_transistor_um2.
+// - One toggle of a net that drives F gate inputs (and, for product bits, the load outside the
+//   multiplier) costs net_toggle_fj(F) = net_toggle_energy_fj + F' * gate_input_toggle_energy_fj,
+//   where F' = F + output_load_gate_inputs per product bit the net drives. This is 1/2 C V^2 with
+//   C = the driver's own diffusion and local wire (fixed) + the gate inputs it charges.
+// - Every key is validated (units, ranges) and unknown keys are errors, as for every config.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+
+namespace hawx::rtl {
+
+struct TechSpec {
+  std::string name;
+  // Area.
+  double area_per_transistor_um2 = 0.0;
+  // Switching energy per toggle (0->1 or 1->0) of one net.
+  double net_toggle_energy_fj = 0.0;         // fixed part: driver diffusion and local wire
+  double gate_input_toggle_energy_fj = 0.0;  // per gate input driven by the net
+  double output_load_gate_inputs = 0.0;      // load of one product bit outside the multiplier
+
+  // The energy of one toggle of a net driving `fanout` gate inputs and `output_bits` product bits.
+  double net_toggle_fj(int fanout, int output_bits) const {
+    return net_toggle_energy_fj +
+           (fanout + output_bits * output_load_gate_inputs) * gate_input_toggle_energy_fj;
+  }
+
+  // Reads the keys of a tech file from `root` (name, gates.*) without finishing the document, so
+  // that a caller may read more sections of the same file.
+  static TechSpec read(const config::Section& root, const std::string& default_name);
+  // Loads a tech file: ConfigError naming the file, line and key for a bad or unknown key.
+  static TechSpec load(const std::filesystem::path& file,
+                       const std::vector<std::string>& overrides = {});
+};
+
+}  // namespace hawx::rtl
