@@ -52,6 +52,7 @@ int hawx_main(int argc, char* argv[]) {
   app.parse_complete_callback([&] { set_up_logging(log_level); });
 
   hawx::app::add_run_command(app);
+  hawx::app::add_characterize_command(app);
   hawx::app::add_validate_command(app);
   hawx::app::add_list_command(app);
 

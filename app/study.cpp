@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "app/study.h"
 
+#include <fstream>
+#include <iterator>
+
+#ifndef HAWX_DEFAULT_TECH
+#error "HAWX_DEFAULT_TECH must be defined by the build"
+#endif
+
 namespace hawx::app {
 namespace fs = std::filesystem;
 
@@ -20,8 +27,32 @@ Study load_study(const fs::path& file, const std::vector<std::string>& overrides
       "seed of every random choice (sampling, search), so that runs repeat"));
   s.dataset =
       models::DatasetSpec::read(root.section("dataset", "the test set and where its files are"));
+  s.tech = root.read(Param<fs::path>("tech")
+                         .def(HAWX_DEFAULT_TECH)
+                         .doc("technology constants for area and energy (configs/tech/*.yaml)"));
+  for (const config::Section& item :
+       root.list("multipliers", "candidate multipliers: builtin, or rtl + top")) {
+    s.multipliers.push_back(rtl::MultiplierSpec::read(item));
+    for (std::size_t i = 0; i + 1 < s.multipliers.size(); ++i) {
+      if (s.multipliers[i].design.name == s.multipliers.back().design.name) {
+        item.fail("name", "'" + s.multipliers.back().design.name +
+                              "' names two multipliers; "
+                              "give each a different name");
+      }
+    }
+  }
   study.document->finish();
   return study;
+}
+
+rtl::CharacterizeOptions characterize_options(const fs::path& tech_file, bool hardware) {
+  const fs::path file = tech_file.empty() ? fs::path(HAWX_DEFAULT_TECH) : tech_file;
+  rtl::CharacterizeOptions options;
+  options.tech = rtl::TechSpec::load(file);
+  std::ifstream in(file);
+  options.tech_text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  options.hardware = hardware;
+  return options;
 }
 
 fs::path output_dir(const Study& study, const std::string& out_option) {

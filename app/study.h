@@ -11,6 +11,7 @@
 
 #include "core/config.h"
 #include "models/data/dataset_spec.h"
+#include "rtl/characterize.h"
 
 namespace hawx::app {
 
@@ -18,6 +19,8 @@ struct StudySpec {
   std::string name;
   std::int64_t seed = 1;
   models::DatasetSpec dataset;
+  std::filesystem::path tech;
+  std::vector<rtl::MultiplierSpec> multipliers;
 };
 
 struct Study {
@@ -28,6 +31,10 @@ struct Study {
 // Parses, validates (every key, unknown keys included) and returns the study; ConfigError on the
 // first problem.
 Study load_study(const std::filesystem::path& file, const std::vector<std::string>& overrides);
+
+// The technology constants in `tech_file` (the installed configs/tech/generic45.yaml when empty).
+rtl::CharacterizeOptions characterize_options(const std::filesystem::path& tech_file,
+                                              bool hardware);
 
 // `--out` if given, else results/<study name>/ under the working directory.
 std::filesystem::path output_dir(const Study& study, const std::string& out_option);

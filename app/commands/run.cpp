@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `hawx-cosim run CONFIG`: the whole study. Stages run in order and each writes what it measured
 // into the stats tree; the resolved config and the stats land in the results folder.
-// Implemented so far: config validation and the dataset stage.
+// Implemented so far: config validation, the dataset stage and multiplier characterisation.
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands/commands.h"
+#include "app/multiplier_table.h"
 #include "app/study.h"
 #include "core/stats.h"
 #include "models/data/dataset_spec.h"
@@ -67,12 +68,36 @@ void run_study(const ConfigOptions& options) {
     models::report_stats(data, stats.group("dataset").group(models::to_string(split)));
   }
 
+  // Stage: multipliers.
+  std::vector<rtl::Characterization> multipliers;
+  if (!study.spec.multipliers.empty()) {
+    const rtl::CharacterizeOptions options = characterize_options(study.spec.tech, true);
+    StatsTree& group = stats.group("multipliers");
+    for (const auto& spec : study.spec.multipliers) {
+      multipliers.push_back(rtl::characterize(spec, options));
+      StatsTree& m = group.group(spec.design.name);
+      const auto figures = rtl::to_json(multipliers.back());
+      for (const auto& [key, value] : figures.items()) {
+        if (value.is_number_integer()) m.set(key, value.get<std::int64_t>());
+        if (value.is_number_float()) m.set(key, value.get<double>());
+        if (value.is_string()) m.set(key, value.get<std::string>());
+        if (value.is_boolean()) m.set(key, std::int64_t{value.get<bool>()});
+      }
+    }
+    write_multiplier_csv(out / "multipliers.csv", multipliers);
+  }
+
   stats.write_json(out / "stats.json");
   stats.write_csv(out / "stats.csv");
   print_dataset_table(study.spec.dataset, stats);
-  std::cout << "stages run: config, dataset\n"
+  if (!multipliers.empty()) {
+    std::cout << "multipliers (tech " << study.spec.tech.filename().string() << ")\n";
+    print_multiplier_table(std::cout, multipliers);
+  }
+  std::cout << "stages run: config, dataset" << (multipliers.empty() ? "" : ", multipliers") << "\n"
             << "results: " << (out / "resolved_config.yaml").string() << ", "
-            << (out / "stats.json").string() << ", " << (out / "stats.csv").string() << "\n";
+            << (out / "stats.json").string() << ", " << (out / "stats.csv").string()
+            << (multipliers.empty() ? "" : ", " + (out / "multipliers.csv").string()) << "\n";
 }
 
 }  // namespace
