@@ -146,6 +146,58 @@ TEST(CliTest, MissingRequiredKeyExitsTwo) {
   EXPECT_THAT(r.err, HasSubstr("is 'nmae' at line 3 a misspelling of it?"));
 }
 
+TEST(CliTest, MultiplierListErrorsExitTwoNamingTheItem) {
+  test::TempDir dir;
+  const std::string head = "dataset:\n  name: mnist\nmultipliers:\n  - builtin: mul8u_exact\n";
+  const struct {
+    std::string items;
+    std::string expected;
+  } cases[] = {
+      {"  - builtin: mul8u_nope\n", ":5:14: multipliers[1].builtin: expected one of: "},
+      {"  - builtin: mul8u_trunc4\n    rtl: [x.v]\n",
+       "multipliers[1].builtin: give either builtin or rtl + top, not both"},
+      {"  - rtl: [x.v]\n", ":5:5: multipliers[1].top: missing; a multiplier is either builtin"},
+      {"  - builtin: mul8u_trunc4\n    area_um2: 100\n",
+       "multipliers[1].energy_fj_per_op: missing; declared hardware figures need both"},
+      {"  - builtin: mul8u_trunc4\n    signed: true\n",
+       ":6:13: multipliers[1].signed: a library design's signedness is its own"},
+      {"  - builtin: mul8u_trunc4\n    prot_a: x\n",
+       ":6:5: multipliers[1].prot_a: unknown key; expected one of: builtin, rtl, top, port_a"},
+      {"  - builtin: mul8u_trunc4\n    name: mul8u_exact\n",
+       "multipliers[1].name: 'mul8u_exact' names two multipliers"},
+      {"  - builtin: mul8u_trunc4\n    area_um2: -3\n    energy_fj_per_op: 1\n",
+       "multipliers[1].area_um2: expected a number >= 0 (um^2), got '-3'"},
+  };
+  for (const auto& c : cases) {
+    const auto file = write_config(dir, head + c.items);
+    const Result r = run_tool({"validate", file.string()});
+    EXPECT_EQ(r.code, 2) << c.items;
+    EXPECT_THAT(r.err, HasSubstr(c.expected)) << c.items;
+  }
+}
+
+TEST(CliTest, RunCharacterisesTheConfiguredMultipliers) {
+  test::TempDir dir;
+  const auto file =
+      write_config(dir, "dataset:\n  name: mnist\n  root: " + test::data_dir().string() +
+                            "\n  train_limit: 10\n  test_limit: 10\nmultipliers:\n"
+                            "  - builtin: mul8u_trunc4\n"
+                            "  - builtin: mul8u_exact\n    name: declared\n    area_um2: 500\n"
+                            "    energy_fj_per_op: 400\n");
+  const Result r = run_tool({"run", file.string(), "--out", (dir / "out").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("stages run: config, dataset, multipliers"));
+  const auto stats = nlohmann::json::parse(test::read_file(dir / "out/stats.json"));
+  EXPECT_DOUBLE_EQ(stats["multipliers"]["mul8u_trunc4"]["mae"].get<double>(), 12.25);
+  EXPECT_EQ(stats["multipliers"]["mul8u_trunc4"]["wce"], 49);
+  EXPECT_GT(stats["multipliers"]["mul8u_trunc4"]["transistors"].get<int>(), 0);
+  EXPECT_EQ(stats["multipliers"]["declared"]["hardware"], "declared");
+  EXPECT_DOUBLE_EQ(stats["multipliers"]["declared"]["area_um2"].get<double>(), 500.0);
+  const std::string csv = test::read_file(dir / "out/multipliers.csv");
+  EXPECT_THAT(csv, HasSubstr("name,source,top,signed,mae,"));
+  EXPECT_THAT(csv, HasSubstr("\nmul8u_trunc4,library,mul8u_trunc4,false,12.25,"));
+}
+
 TEST(CliTest, MissingConfigFileAndSyntaxErrorExitTwo) {
   Result r = run_tool({"validate", "configs/no-such-study.yaml"});
   EXPECT_EQ(r.code, 2);
@@ -186,8 +238,12 @@ TEST(CliTest, KeysTableDocumentsEveryKey) {
   const Result r = run_tool({"validate", "configs/quickstart.yaml", "--keys"});
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string docs = test::read_file(test::source_dir() / "docs/config.md");
-  for (const char* key : {"name", "seed", "dataset", "dataset.name", "dataset.root",
-                          "dataset.train_limit", "dataset.test_limit"}) {
+  for (const char* key :
+       {"name", "seed", "dataset", "dataset.name", "dataset.root", "dataset.train_limit",
+        "dataset.test_limit", "tech", "multipliers", "multipliers[].builtin", "multipliers[].rtl",
+        "multipliers[].top", "multipliers[].port_a", "multipliers[].port_b", "multipliers[].port_p",
+        "multipliers[].signed", "multipliers[].name", "multipliers[].area_um2",
+        "multipliers[].energy_fj_per_op"}) {
     const std::string cell = std::string("| `") + key + "` |";
     EXPECT_THAT(r.out, HasSubstr(cell)) << key;
     EXPECT_THAT(docs, HasSubstr(cell)) << "docs/config.md does not document " << key;
