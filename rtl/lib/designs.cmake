@@ -3,31 +3,31 @@
 # line naming the source and the parameters (no quotes, backslashes or semicolons).
 
 # Exact references: carry-save arrays of the same structure as the truncated and broken arrays.
-hawx_add_library_multiplier(NAME mul8u_exact
+hawx_add_library_multiplier(NAME mul8u_exact CELLS cells/hawx_csa_array.v
   DESCRIPTION "exact unsigned 8x8 carry-save (Braun) array multiplier (reference)")
-hawx_add_library_multiplier(NAME mul8s_exact SIGNED
+hawx_add_library_multiplier(NAME mul8s_exact SIGNED CELLS cells/hawx_csa_array.v
   DESCRIPTION "exact signed 8x8 modified Baugh-Wooley array multiplier (Baugh and Wooley 1973) (reference)")
 
 # Truncated arrays: partial-product columns j < k removed with their cells, no compensation.
-hawx_add_library_multiplier(NAME mul8u_trunc2
+hawx_add_library_multiplier(NAME mul8u_trunc2 CELLS cells/hawx_csa_array.v
   DESCRIPTION "truncated unsigned array multiplier, columns < 2 removed, no compensation (Schulte and Swartzlander 1993)")
-hawx_add_library_multiplier(NAME mul8u_trunc4
+hawx_add_library_multiplier(NAME mul8u_trunc4 CELLS cells/hawx_csa_array.v
   DESCRIPTION "truncated unsigned array multiplier, columns < 4 removed, no compensation (Schulte and Swartzlander 1993)")
-hawx_add_library_multiplier(NAME mul8u_trunc6
+hawx_add_library_multiplier(NAME mul8u_trunc6 CELLS cells/hawx_csa_array.v
   DESCRIPTION "truncated unsigned array multiplier, columns < 6 removed, no compensation (Schulte and Swartzlander 1993)")
-hawx_add_library_multiplier(NAME mul8u_trunc8
+hawx_add_library_multiplier(NAME mul8u_trunc8 CELLS cells/hawx_csa_array.v
   DESCRIPTION "truncated unsigned array multiplier, columns < 8 removed, no compensation (Schulte and Swartzlander 1993)")
-hawx_add_library_multiplier(NAME mul8s_trunc4 SIGNED
+hawx_add_library_multiplier(NAME mul8s_trunc4 SIGNED CELLS cells/hawx_csa_array.v
   DESCRIPTION "truncated signed Baugh-Wooley array multiplier, columns < 4 removed, no compensation")
 
 # Broken-array multipliers (Mahdiani et al., IEEE TCAS-I 2010).
-hawx_add_library_multiplier(NAME mul8u_bam_h1_v4
+hawx_add_library_multiplier(NAME mul8u_bam_h1_v4 CELLS cells/hawx_csa_array.v
   DESCRIPTION "broken-array multiplier BAM, HBL 1, VBL 4 (Mahdiani et al. TCAS-I 2010)")
-hawx_add_library_multiplier(NAME mul8u_bam_h2_v6
+hawx_add_library_multiplier(NAME mul8u_bam_h2_v6 CELLS cells/hawx_csa_array.v
   DESCRIPTION "broken-array multiplier BAM, HBL 2, VBL 6 (Mahdiani et al. TCAS-I 2010)")
-hawx_add_library_multiplier(NAME mul8u_bam_h2_v8
+hawx_add_library_multiplier(NAME mul8u_bam_h2_v8 CELLS cells/hawx_csa_array.v
   DESCRIPTION "broken-array multiplier BAM, HBL 2, VBL 8 (Mahdiani et al. TCAS-I 2010)")
-hawx_add_library_multiplier(NAME mul8u_bam_h3_v10
+hawx_add_library_multiplier(NAME mul8u_bam_h3_v10 CELLS cells/hawx_csa_array.v
   DESCRIPTION "broken-array multiplier BAM, HBL 3, VBL 10 (Mahdiani et al. TCAS-I 2010)")
 
 # Dynamic range unbiased multipliers (Hashemi, Bahar and Reda, ICCAD 2015).

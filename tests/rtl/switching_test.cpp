@@ -12,6 +12,7 @@
 #include <random>
 
 #include "core/errors.h"
+#include "rtl/characterize.h"
 #include "rtl/library.h"
 #include "rtl/switching.h"
 #include "tests/support/test_support.h"
@@ -24,12 +25,9 @@ TechSpec generic45() {
   return TechSpec::load(test::source_dir() / "configs" / "tech" / "generic45.yaml");
 }
 
+// A library design as characterisation sees it: its embedded source (the design and its cells).
 MultiplierDesign library_design(const std::string& name) {
-  MultiplierDesign d;
-  d.name = d.top = name;
-  d.sources = {test::source_dir() / "rtl" / "lib" / (name + ".v")};
-  d.is_signed = name.rfind("mul8s_", 0) == 0;
-  return d;
+  return MultiplierSpec::library(name).design;
 }
 
 // One estimate per design for the whole test program: synthesis and verilation are cached on

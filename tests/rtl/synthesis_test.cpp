@@ -8,6 +8,8 @@
 #include <regex>
 
 #include "core/errors.h"
+#include "rtl/characterize.h"
+#include "rtl/library.h"
 #include "rtl/synthesis.h"
 #include "rtl/tech.h"
 #include "tests/support/test_support.h"
@@ -17,12 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
+// A library design as characterisation sees it: its embedded source (the design and its cells).
 MultiplierDesign library_design(const std::string& name) {
-  MultiplierDesign d;
-  d.name = d.top = name;
-  d.sources = {test::source_dir() / "rtl" / "lib" / (name + ".v")};
-  d.is_signed = name.rfind("mul8s_", 0) == 0;
-  return d;
+  return MultiplierSpec::library(name).design;
 }
 
 std::int64_t transistors(const std::string& name) {
@@ -69,14 +68,12 @@ TEST(SynthesisTest, LargerBreakLevelsGiveSmallerBrokenArrays) {
     int h, v;
   };
   std::vector<Bam> designs;
-  for (const auto& f : fs::directory_iterator(test::source_dir() / "rtl" / "lib")) {
+  for (const std::string& name : builtin_multiplier_names()) {
     std::smatch m;
-    const std::string stem = f.path().stem().string();
-    if (f.path().extension() == ".v" && std::regex_match(stem, m, bam)) {
-      designs.push_back({stem, std::stoi(m[1]), std::stoi(m[2])});
-    }
+    if (std::regex_match(name, m, bam)) designs.push_back({name, std::stoi(m[1]), std::stoi(m[2])});
   }
-  ASSERT_GE(designs.size(), 2u) << "expected broken-array designs mul8u_bam_h<H>_v<V> in rtl/lib";
+  ASSERT_GE(designs.size(), 2u)
+      << "expected broken-array designs mul8u_bam_h<H>_v<V> in the library";
   std::map<std::string, std::int64_t> count;
   for (const auto& d : designs) count[d.name] = transistors(d.name);
   int compared = 0;
