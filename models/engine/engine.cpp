@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: MIT
+#include "models/engine/engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "core/errors.h"
+
+namespace hawx::models {
+namespace {
+
+float activate(const Layer& l, float x) {
+  switch (l.activation) {
+    case Activation::kRelu:
+      return std::max(x, 0.0f);
+    case Activation::kClip:
+      return std::min(std::max(x, l.clip_min), l.clip_max);
+    case Activation::kNone:
+      break;
+  }
+  return x;
+}
+
+// Round half away from zero and saturate to [-levels, levels].
+std::int16_t quantize_value(float real, float scale, int levels) {
+  const float q = std::round(real / scale);
+  return static_cast<std::int16_t>(
+      std::clamp(q, static_cast<float>(-levels), static_cast<float>(levels)));
+}
+
+float scale_of(float max_magnitude, int levels) {
+  return max_magnitude > 0.0f ? max_magnitude / static_cast<float>(levels) : 1.0f;
+}
+
+}  // namespace
+
+QuantizedNetwork quantize(const Network& net, OperandFormat format, const Dataset& calibration,
+                          std::size_t images) {
+  if (calibration.channels != net.input.c || calibration.height != net.input.h ||
+      calibration.width != net.input.w) {
+    throw InputError(net.file.string() + ": the model expects images of " +
+                     std::to_string(net.input.c) + "x" + std::to_string(net.input.h) + "x" +
+                     std::to_string(net.input.w) + ", dataset '" + calibration.name + "' has " +
+                     std::to_string(calibration.channels) + "x" +
+                     std::to_string(calibration.height) + "x" + std::to_string(calibration.width));
+  }
+  QuantizedNetwork q;
+  q.net = net;
+  q.format = format;
+  q.levels = format == OperandFormat::kSignMagnitude ? 255 : 127;
+
+  // Calibration: the largest magnitude of every value over the calibration images.
+  std::vector<float> max_abs(net.values.size(), 0.0f);
+  q.value_signed.assign(net.values.size(), false);
+  std::vector<float> image(static_cast<std::size_t>(net.input.elements()));
+  std::vector<std::vector<float>> values;
+  const std::size_t n = std::min(images, calibration.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t* pixels = calibration.image(i);
+    for (std::size_t k = 0; k < image.size(); ++k) image[k] = pixels[k] / 255.0f;
+    forward_float(net, image.data(), &values);
+    for (std::size_t v = 0; v < values.size(); ++v) {
+      for (float x : values[v]) {
+        max_abs[v] = std::max(max_abs[v], std::fabs(x));
+        if (x < 0.0f) q.value_signed[v] = true;
+      }
+    }
+  }
+  q.value_scale.resize(net.values.size());
+  for (std::size_t v = 0; v < net.values.size(); ++v) {
+    q.value_scale[v] = scale_of(max_abs[v], q.levels);
+  }
+  // Images enter as pixels / 255: exactly their pixel values in sign-magnitude.
+  q.value_scale[0] = 1.0f / static_cast<float>(q.levels);
+  q.value_signed[0] = false;
+  // Max and average pools keep their input's scale: they only select or average.
+  for (const Layer& l : net.layers) {
+    if (l.kind == Layer::Kind::kMaxPool || l.kind == Layer::Kind::kAvgPool ||
+        l.kind == Layer::Kind::kGlobalAvgPool) {
+      q.value_scale[l.output] = q.value_scale[l.input];
+      q.value_signed[l.output] = q.value_signed[l.input];
+    }
+  }
+
+  q.conv.resize(net.layers.size());
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (l.kind != Layer::Kind::kConv) continue;
+    QuantizedNetwork::Conv& c = q.conv[i];
+    const std::size_t taps = static_cast<std::size_t>(l.taps());
+    c.weights.resize(l.weights.size());
+    c.weight_scale.resize(static_cast<std::size_t>(l.filters()));
+    c.bias.resize(static_cast<std::size_t>(l.filters()));
+    for (int f = 0; f < l.filters(); ++f) {
+      float m = 0.0f;
+      for (std::size_t k = 0; k < taps; ++k) m = std::max(m, std::fabs(l.weights[f * taps + k]));
+      const float s = scale_of(m, q.levels);
+      c.weight_scale[f] = s;
+      for (std::size_t k = 0; k < taps; ++k) {
+        c.weights[f * taps + k] = quantize_value(l.weights[f * taps + k], s, q.levels);
+      }
+      const double acc_scale = static_cast<double>(q.value_scale[l.input]) * s;
+      c.bias[f] = static_cast<std::int32_t>(std::llround(l.bias[f] / acc_scale));
+    }
+  }
+  return q;
+}
+
+Assignment Assignment::uniform(const Network& net, std::uint16_t multiplier) {
+  Assignment a;
+  for (int layer : net.compute_layers()) {
+    a.filters.emplace_back(static_cast<std::size_t>(net.layers[layer].filters()), multiplier);
+  }
+  return a;
+}
+
+Assignment Assignment::per_layer(const Network& net, const std::vector<std::uint16_t>& m) {
+  const auto layers = net.compute_layers();
+  if (m.size() != layers.size()) {
+    throw Error("a per-layer assignment needs " + std::to_string(layers.size()) +
+                " multipliers, got " + std::to_string(m.size()));
+  }
+  Assignment a;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    a.filters.emplace_back(static_cast<std::size_t>(net.layers[layers[i]].filters()), m[i]);
+  }
+  return a;
+}
+
+Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipliers)
+    : q_(std::move(network)), multipliers_(std::move(multipliers)) {
+  const bool want_signed = q_.format == OperandFormat::kTwosComplement;
+  for (const auto& table : multipliers_) {
+    if (table.is_signed() != want_signed) {
+      throw Error(std::string("the network was quantised for ") +
+                  (want_signed ? "signed" : "unsigned") + " multipliers, but a " +
+                  (table.is_signed() ? "signed" : "unsigned") + " one was given");
+    }
+    exact_.push_back(table.products() == rtl::exact_table(want_signed).products());
+    std::vector<std::int32_t> rows(65536);
+    for (unsigned w = 0; w < 256; ++w) {
+      for (unsigned a = 0; a < 256; ++a) {
+        rows[w * 256 + a] = table.at(static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(w));
+      }
+    }
+    tables_.push_back(std::move(rows));
+  }
+}
+
+void Engine::check(const Assignment& a) const {
+  const auto layers = q_.net.compute_layers();
+  if (a.filters.size() != layers.size()) {
+    throw Error("the assignment covers " + std::to_string(a.filters.size()) +
+                " layers; the network has " + std::to_string(layers.size()));
+  }
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (a.filters[i].size() != static_cast<std::size_t>(q_.net.layers[layers[i]].filters())) {
+      throw Error("the assignment of layer '" + q_.net.layers[layers[i]].name + "' has " +
+                  std::to_string(a.filters[i].size()) + " filters, the layer " +
+                  std::to_string(q_.net.layers[layers[i]].filters()));
+    }
+    for (auto m : a.filters[i]) {
+      if (m >= tables_.size()) throw Error("the assignment names multiplier " + std::to_string(m));
+    }
+  }
+}
+
+namespace {
+
+// The hot loops, compiled for several instruction sets and chosen at run time by the loader
+// (GCC function multiversioning). Integer arithmetic: every version gives the same result.
+#define HAWX_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+
+// One tile of kTile columns of one filter: acc[t] += sum over taps k of product(w[k], x[k][t]),
+// with x's rows `stride` apart. The accumulators stay in registers across the taps.
+constexpr std::size_t kTile = 64;
+
+HAWX_KERNEL void tile_exact(std::int32_t* acc, const std::int16_t* w, int taps,
+                            const std::int16_t* x, std::size_t stride) {
+  std::int32_t local[kTile];
+  for (std::size_t t = 0; t < kTile; ++t) local[t] = acc[t];
+  for (int k = 0; k < taps; ++k) {
+    const std::int32_t wk = w[k];
+    const std::int16_t* row = x + static_cast<std::size_t>(k) * stride;
+    for (std::size_t t = 0; t < kTile; ++t) local[t] += wk * row[t];
+  }
+  for (std::size_t t = 0; t < kTile; ++t) acc[t] = local[t];
+}
+
+// Sign-magnitude, non-negative operands: rows[k] is the product-table row of weight k's
+// magnitude, negated[k] its sign.
+HAWX_KERNEL void tile_rows(std::int32_t* acc, const std::int32_t* const* rows, const bool* negated,
+                           int taps, const std::int16_t* x, std::size_t stride) {
+  std::int32_t local[kTile];
+  for (std::size_t t = 0; t < kTile; ++t) local[t] = acc[t];
+  for (int k = 0; k < taps; ++k) {
+    const std::int32_t* table = rows[k];
+    const std::int16_t* row = x + static_cast<std::size_t>(k) * stride;
+    if (negated[k]) {
+      for (std::size_t t = 0; t < kTile; ++t) local[t] -= table[static_cast<std::uint8_t>(row[t])];
+    } else {
+      for (std::size_t t = 0; t < kTile; ++t) local[t] += table[static_cast<std::uint8_t>(row[t])];
+    }
+  }
+  for (std::size_t t = 0; t < kTile; ++t) acc[t] = local[t];
+}
+
+// Sign-magnitude operands of either sign.
+HAWX_KERNEL void tile_rows_signed(std::int32_t* acc, const std::int32_t* const* rows,
+                                  const bool* negated, int taps, const std::int16_t* x,
+                                  std::size_t stride) {
+  std::int32_t local[kTile];
+  for (std::size_t t = 0; t < kTile; ++t) local[t] = acc[t];
+  for (int k = 0; k < taps; ++k) {
+    const std::int32_t* table = rows[k];
+    const std::int16_t* row = x + static_cast<std::size_t>(k) * stride;
+    for (std::size_t t = 0; t < kTile; ++t) {
+      const std::int16_t a = row[t];
+      const std::int32_t p = table[a < 0 ? -a : a];
+      local[t] += ((a < 0) != negated[k]) ? -p : p;
+    }
+  }
+  for (std::size_t t = 0; t < kTile; ++t) acc[t] = local[t];
+}
+
+}  // namespace
+
+void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size_t count,
+                  const std::int16_t* in, std::int16_t* out, float* real_out) const {
+  const Layer& l = q_.net.layers[static_cast<std::size_t>(index)];
+  const QuantizedNetwork::Conv& qc = q_.conv[static_cast<std::size_t>(index)];
+  const std::size_t positions = static_cast<std::size_t>(l.out.h) * l.out.w;
+  const std::size_t columns = positions * count;  // image-major: column = image * positions + p
+  const std::size_t in_size = static_cast<std::size_t>(l.in.elements());
+  const std::size_t out_size = static_cast<std::size_t>(l.out.elements());
+  const int taps = l.taps();
+  const int in_per_group = l.in.c / l.groups;
+  const int out_per_group = l.out.c / l.groups;
+  const float in_scale = q_.value_scale[l.input];
+  const float out_scale = q_.value_scale[l.output];
+  const bool sign_magnitude = q_.format == OperandFormat::kSignMagnitude;
+  const bool nonnegative = !q_.value_signed[l.input];
+
+  // Patches: patch[k * columns + column] is the operand tap k of that output position sees (0 in
+  // the padding, which a real array multiplies too).
+  // Rows padded to whole tiles (the padding columns are computed and ignored).
+  const std::size_t padded_columns = (columns + kTile - 1) / kTile * kTile;
+  std::vector<std::int16_t> patch(static_cast<std::size_t>(taps) * padded_columns, 0);
+  const std::size_t group_slots = static_cast<std::size_t>(out_per_group) * taps;
+  std::vector<std::int32_t> acc(static_cast<std::size_t>(out_per_group) * padded_columns);
+  std::vector<const std::int32_t*> rows(group_slots);
+  std::unique_ptr<bool[]> negated(new bool[group_slots]);
+  for (int g = 0; g < l.groups; ++g) {
+    for (int ic = 0; ic < in_per_group; ++ic) {
+      const int c = g * in_per_group + ic;
+      for (int ky = 0; ky < l.kernel_h; ++ky) {
+        for (int kx = 0; kx < l.kernel_w; ++kx) {
+          std::int16_t* row =
+              patch.data() +
+              static_cast<std::size_t>((ic * l.kernel_h + ky) * l.kernel_w + kx) * padded_columns;
+          for (std::size_t b = 0; b < count; ++b) {
+            const std::int16_t* map =
+                in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
+            for (int oy = 0; oy < l.out.h; ++oy) {
+              const int y = oy * l.stride_h - l.pad_top + ky * l.dilation_h;
+              for (int ox = 0; ox < l.out.w; ++ox) {
+                const int x = ox * l.stride_w - l.pad_left + kx * l.dilation_w;
+                const bool inside = y >= 0 && y < l.in.h && x >= 0 && x < l.in.w;
+                *row++ = inside ? map[static_cast<std::size_t>(y) * l.in.w + x] : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+    // Per filter of the group: its multiplier and the table row each tap uses (two's
+    // complement: the row of the weight's pattern, indexed by the operand's pattern, so signs
+    // need no handling).
+    const std::size_t filters = static_cast<std::size_t>(out_per_group);
+    for (std::size_t i = 0; i < filters; ++i) {
+      const int f = g * out_per_group + static_cast<int>(i);
+      const std::uint16_t m = choice[static_cast<std::size_t>(f)];
+      const std::int16_t* w = qc.weights.data() + static_cast<std::size_t>(f) * taps;
+      for (int k = 0; k < taps; ++k) {
+        const std::size_t slot = i * static_cast<std::size_t>(taps) + static_cast<std::size_t>(k);
+        rows[slot] = tables_[m].data() +
+                     (sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k])) * 256;
+        negated[slot] = sign_magnitude && w[k] < 0;
+      }
+      std::fill(acc.begin() + static_cast<std::ptrdiff_t>(i * padded_columns),
+                acc.begin() + static_cast<std::ptrdiff_t>((i + 1) * padded_columns),
+                qc.bias[static_cast<std::size_t>(f)]);
+    }
+    // Tiles outside, filters inside: a tile of the patches (taps x kTile) stays in the L1 cache
+    // while every filter of the group uses it.
+    for (std::size_t t = 0; t < padded_columns; t += kTile) {
+      const std::int16_t* x = patch.data() + t;
+      for (std::size_t i = 0; i < filters; ++i) {
+        const int f = g * out_per_group + static_cast<int>(i);
+        const std::uint16_t m = choice[static_cast<std::size_t>(f)];
+        std::int32_t* a = acc.data() + i * padded_columns + t;
+        const std::size_t slot = i * static_cast<std::size_t>(taps);
+        if (exact_[m]) {
+          tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x,
+                     padded_columns);
+        } else if (sign_magnitude && !nonnegative) {
+          tile_rows_signed(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
+        } else {
+          tile_rows(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
+        }
+      }
+    }
+    for (std::size_t i = 0; i < filters; ++i) {
+      const std::size_t f = static_cast<std::size_t>(g * out_per_group) + i;
+      const float to_real = in_scale * qc.weight_scale[f];
+      const std::int32_t* a = acc.data() + i * padded_columns;
+      for (std::size_t b = 0; b < count; ++b) {
+        for (std::size_t p = 0; p < positions; ++p) {
+          const float real = activate(l, static_cast<float>(a[b * positions + p]) * to_real);
+          const std::size_t o = b * out_size + f * positions + p;
+          if (real_out) real_out[o] = real;
+          out[o] = quantize_value(real, out_scale, q_.levels);
+        }
+      }
+    }
+  }
+}
+
+std::vector<float> Engine::logits(const std::uint8_t* image, const Assignment& assignment) const {
+  return logits(&image, 1, assignment).front();
+}
+
+std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images, std::size_t count,
+                                               const Assignment& assignment) const {
+  check(assignment);
+  const Network& net = q_.net;
+  // v[value]: the integer maps of all images, one after the other.
+  std::vector<std::vector<std::int16_t>> v(net.values.size());
+  const std::size_t input_size = static_cast<std::size_t>(net.input.elements());
+  v[0].resize(input_size * count);
+  for (std::size_t b = 0; b < count; ++b) {
+    for (std::size_t i = 0; i < input_size; ++i) {
+      const std::uint8_t pixel = images[b][i];
+      v[0][b * input_size + i] = q_.format == OperandFormat::kSignMagnitude
+                                     ? static_cast<std::int16_t>(pixel)
+                                     : quantize_value(pixel / 255.0f, q_.value_scale[0], q_.levels);
+    }
+  }
+  std::vector<float> real;  // the last layer's output before quantisation
+  std::size_t compute = 0;
+  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    const bool last = i + 1 == net.layers.size();
+    const std::size_t in_size = static_cast<std::size_t>(l.in.elements());
+    const std::size_t out_size = static_cast<std::size_t>(l.out.elements());
+    std::vector<std::int16_t>& out_all = v[static_cast<std::size_t>(l.output)];
+    out_all.assign(out_size * count, 0);
+    const std::vector<std::int16_t>& in_all = v[static_cast<std::size_t>(l.input)];
+    if (last) real.assign(out_all.size(), 0.0f);
+    if (l.kind == Layer::Kind::kConv) {
+      conv(static_cast<int>(i), assignment.filters[compute++], count, in_all.data(), out_all.data(),
+           last ? real.data() : nullptr);
+      continue;
+    }
+    const float s_in = q_.value_scale[l.input];
+    const float s_out = q_.value_scale[l.output];
+    for (std::size_t b = 0; b < count; ++b) {
+      const std::int16_t* in = in_all.data() + b * in_size;
+      std::int16_t* out = out_all.data() + b * out_size;
+      float* r_out = last ? real.data() + b * out_size : nullptr;
+      switch (l.kind) {
+        case Layer::Kind::kConv:
+          break;
+        case Layer::Kind::kMaxPool:
+        case Layer::Kind::kAvgPool: {
+          const bool max = l.kind == Layer::Kind::kMaxPool;
+          for (int c = 0; c < l.out.c; ++c) {
+            for (int oy = 0; oy < l.out.h; ++oy) {
+              for (int ox = 0; ox < l.out.w; ++ox) {
+                std::int32_t acc = max ? std::numeric_limits<std::int32_t>::min() : 0;
+                int cells = 0;
+                for (int ky = 0; ky < l.kernel_h; ++ky) {
+                  const int y = oy * l.stride_h - l.pad_top + ky * l.dilation_h;
+                  for (int kx = 0; kx < l.kernel_w; ++kx) {
+                    const int x = ox * l.stride_w - l.pad_left + kx * l.dilation_w;
+                    if (y < 0 || y >= l.in.h || x < 0 || x >= l.in.w) {
+                      const bool explicit_pad =
+                          y < l.in.h + l.pad_bottom && x < l.in.w + l.pad_right;
+                      if (!max && l.count_include_pad && explicit_pad) ++cells;
+                      continue;
+                    }
+                    const std::int32_t val =
+                        in[(static_cast<std::size_t>(c) * l.in.h + y) * l.in.w + x];
+                    acc = max ? std::max(acc, val) : acc + val;
+                    ++cells;
+                  }
+                }
+                const std::size_t o = (static_cast<std::size_t>(c) * l.out.h + oy) * l.out.w + ox;
+                const float r =
+                    max ? static_cast<float>(acc)
+                        : static_cast<float>(acc) / static_cast<float>(std::max(cells, 1));
+                out[o] = max ? static_cast<std::int16_t>(acc) : quantize_value(r, 1.0f, q_.levels);
+                if (r_out) r_out[o] = r * s_in;
+              }
+            }
+          }
+          break;
+        }
+        case Layer::Kind::kGlobalAvgPool: {
+          const int area = l.in.h * l.in.w;
+          for (int c = 0; c < l.in.c; ++c) {
+            std::int32_t sum = 0;
+            for (int k = 0; k < area; ++k) sum += in[static_cast<std::size_t>(c) * area + k];
+            const float r = static_cast<float>(sum) / static_cast<float>(area);
+            out[static_cast<std::size_t>(c)] = quantize_value(r, 1.0f, q_.levels);
+            if (r_out) r_out[static_cast<std::size_t>(c)] = r * s_in;
+          }
+          break;
+        }
+        case Layer::Kind::kAdd: {
+          const std::int16_t* in2 = v[static_cast<std::size_t>(l.input2)].data() + b * in_size;
+          const float s_in2 = q_.value_scale[l.input2];
+          for (std::size_t k = 0; k < out_size; ++k) {
+            const float r = activate(l, in[k] * s_in + in2[k] * s_in2);
+            out[k] = quantize_value(r, s_out, q_.levels);
+            if (r_out) r_out[k] = r;
+          }
+          break;
+        }
+        case Layer::Kind::kActivation:
+          for (std::size_t k = 0; k < out_size; ++k) {
+            const float r = activate(l, in[k] * s_in);
+            out[k] = quantize_value(r, s_out, q_.levels);
+            if (r_out) r_out[k] = r;
+          }
+          break;
+      }
+    }
+  }
+  const std::size_t logits_size = static_cast<std::size_t>(net.layers.back().out.elements());
+  std::vector<std::vector<float>> result(count);
+  for (std::size_t b = 0; b < count; ++b) {
+    result[b].assign(real.begin() + static_cast<std::ptrdiff_t>(b * logits_size),
+                     real.begin() + static_cast<std::ptrdiff_t>((b + 1) * logits_size));
+  }
+  return result;
+}
+
+Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, int threads,
+                            const std::function<void(std::size_t)>& progress) const {
+  check(assignment);
+  const std::size_t n = data.size();
+  std::vector<std::int16_t> predicted(n, -1);
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  const int workers = std::max(1, threads);
+  // Batches of kBatch images, dealt round-robin to the threads: which thread runs a batch does
+  // not change any result.
+  constexpr std::size_t kBatch = 32;
+  const std::size_t batches = (n + kBatch - 1) / kBatch;
+  auto work = [&](int t) {
+    std::vector<const std::uint8_t*> images;
+    for (std::size_t batch = static_cast<std::size_t>(t); batch < batches;
+         batch += static_cast<std::size_t>(workers)) {
+      const std::size_t first = batch * kBatch;
+      const std::size_t count = std::min(kBatch, n - first);
+      images.clear();
+      for (std::size_t i = first; i < first + count; ++i) images.push_back(data.image(i));
+      const auto z = logits(images.data(), count, assignment);
+      for (std::size_t i = 0; i < count; ++i) {
+        predicted[first + i] =
+            static_cast<std::int16_t>(std::max_element(z[i].begin(), z[i].end()) - z[i].begin());
+      }
+      const std::size_t finished = done += count;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(finished);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < workers; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+
+  Evaluation e;
+  e.images = n;
+  e.class_total.assign(data.class_names.size(), 0);
+  e.class_correct.assign(data.class_names.size(), 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    ++e.class_total[data.labels[i]];
+    if (predicted[i] == data.labels[i]) {
+      ++e.correct;
+      ++e.class_correct[data.labels[i]];
+    }
+  }
+  return e;
+}
+
+}  // namespace hawx::models

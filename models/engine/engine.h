@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+// Int8 inference with approximate multipliers: the quantised network and the engine that runs it
+// with a multiplier assigned to every filter.
+//
+// Quantisation (post-training, calibrated on training images):
+// - weights per output channel (filter), activations per tensor, both symmetric, scales from the
+//   maximum magnitude seen (weights: exact; activations: over the calibration images);
+// - the operand format follows the multipliers' signedness:
+//   kSignMagnitude (unsigned multipliers): every operand is a sign and an 8-bit magnitude
+//     0..255; the multiplier sees the two magnitudes and the sign is applied to its product,
+//     as sign-magnitude accelerators use unsigned approximate multipliers. Images enter as their
+//     pixel values exactly (scale 1/255).
+//   kTwosComplement (signed multipliers): int8 x int8, values -127..127.
+// - int32 accumulation with the bias quantised to the accumulator's scale; requantisation to the
+//   next tensor's scale (round half away from zero, saturating) after the activation.
+//
+// The engine: every multiplication of every convolution and fully connected layer is a lookup
+// in the product table of the multiplier assigned to that filter (an exact multiplier takes the
+// integer multiply, which gives the same result). Assignments are data: one engine evaluates any
+// number of them. Deterministic: the same image and assignment give the same outputs, whatever
+// the thread count.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/data/dataset.h"
+#include "models/engine/network.h"
+#include "rtl/multiplier.h"
+
+namespace hawx::models {
+
+enum class OperandFormat { kSignMagnitude, kTwosComplement };
+
+struct QuantizedNetwork {
+  Network net;
+  OperandFormat format = OperandFormat::kSignMagnitude;
+  int levels = 255;                // largest operand magnitude: 255 or 127
+  std::vector<float> value_scale;  // real value = integer * scale, per network value
+  std::vector<bool> value_signed;  // may hold negative values (else all >= 0)
+  struct Conv {
+    std::vector<std::int16_t> weights;  // as Layer::weights, integers in [-levels, levels]
+    std::vector<float> weight_scale;    // per filter
+    std::vector<std::int32_t> bias;     // per filter, in accumulator units
+  };
+  std::vector<Conv> conv;  // per layer (empty for layers that do not multiply)
+};
+
+// Calibrates on the first `images` images of `calibration` (the network's input shape must match
+// the dataset's images: InputError otherwise).
+QuantizedNetwork quantize(const Network& net, OperandFormat format, const Dataset& calibration,
+                          std::size_t images);
+
+// A multiplier per filter of every compute layer: index into the engine's multiplier list.
+struct Assignment {
+  std::vector<std::vector<std::uint16_t>> filters;  // [compute layer][filter]
+
+  static Assignment uniform(const Network& net, std::uint16_t multiplier);
+  // One multiplier per compute layer.
+  static Assignment per_layer(const Network& net, const std::vector<std::uint16_t>& multipliers);
+};
+
+struct Evaluation {
+  std::size_t images = 0;
+  std::size_t correct = 0;
+  std::vector<std::size_t> class_total;
+  std::vector<std::size_t> class_correct;
+  double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
+};
+
+class Engine {
+ public:
+  // Every multiplier must have the signedness the network's operand format needs.
+  Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipliers);
+
+  const QuantizedNetwork& network() const { return q_; }
+  std::size_t multipliers() const { return tables_.size(); }
+
+  // The logits of one image (uint8 pixels, CHW) under an assignment, dequantised.
+  std::vector<float> logits(const std::uint8_t* image, const Assignment& assignment) const;
+  // The same for `count` images at once (each image's result is the same as alone; batches make
+  // the inner loops long enough to vectorise, fully connected layers included).
+  std::vector<std::vector<float>> logits(const std::uint8_t* const* images, std::size_t count,
+                                         const Assignment& assignment) const;
+
+  // Top-1 accuracy over the dataset, on `threads` threads; `progress` is called with the number
+  // of images finished so far (from one thread at a time).
+  Evaluation evaluate(const Dataset& data, const Assignment& assignment, int threads = 2,
+                      const std::function<void(std::size_t)>& progress = {}) const;
+
+ private:
+  void check(const Assignment& a) const;
+  // Runs one convolution on the integer feature maps of `count` images (each map contiguous).
+  void conv(int layer, const std::vector<std::uint16_t>& choice, std::size_t count,
+            const std::int16_t* in, std::int16_t* out, float* real_out) const;
+
+  // Parameters.
+  QuantizedNetwork q_;
+  std::vector<rtl::ProductTable> multipliers_;
+  std::vector<bool> exact_;
+  // rows_[m][w * 256 + a] = product of operand a (activation) and w (weight) under multiplier m,
+  // indexed by magnitudes (sign-magnitude) or by raw int8 patterns (two's complement).
+  std::vector<std::vector<std::int32_t>> tables_;
+};
+
+}  // namespace hawx::models

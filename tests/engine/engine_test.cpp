@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+// The int8 engine: per-filter approximate multipliers against a slow reference loop over the
+// product tables, determinism across thread counts, and quantised LeNet-5 against float.
+#include "models/engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "models/data/dataset.h"
+#include "models/onnx/float_executor.h"
+#include "models/onnx/graph.h"
+#include "rtl/library.h"
+#include "tests/support/test_support.h"
+
+namespace hawx::models {
+namespace {
+
+// conv 3x3 (2 -> 4 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (4 groups, no pad,
+// ReLU6) -> fully connected (4*2*2 -> 3): every layer kind that multiplies, with padding, groups
+// and a signed output.
+Network small_network(std::mt19937& random) {
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  Network net;
+  net.file = "small";
+  net.input = {2, 8, 8};
+  net.values = {net.input};
+  auto add = [&](Layer l) {
+    l.output = static_cast<int>(net.values.size());
+    net.values.push_back(l.out);
+    for (std::size_t i = 0;
+         l.kind == Layer::Kind::kConv && i < static_cast<std::size_t>(l.filters() * l.taps());
+         ++i) {
+      l.weights.push_back(normal(random));
+    }
+    for (int f = 0; l.kind == Layer::Kind::kConv && f < l.filters(); ++f) {
+      l.bias.push_back(normal(random) * 0.1f);
+    }
+    net.layers.push_back(l);
+  };
+  Layer c1;
+  c1.name = "conv1";
+  c1.in = net.input;
+  c1.out = {4, 8, 8};
+  c1.kernel_h = c1.kernel_w = 3;
+  c1.pad_top = c1.pad_left = c1.pad_bottom = c1.pad_right = 1;
+  c1.activation = Activation::kRelu;
+  add(c1);
+  Layer pool;
+  pool.kind = Layer::Kind::kMaxPool;
+  pool.name = "pool";
+  pool.input = 1;
+  pool.in = {4, 8, 8};
+  pool.out = {4, 4, 4};
+  pool.kernel_h = pool.kernel_w = 2;
+  pool.stride_h = pool.stride_w = 2;
+  add(pool);
+  Layer dw;
+  dw.name = "depthwise";
+  dw.input = 2;
+  dw.in = {4, 4, 4};
+  dw.out = {4, 2, 2};
+  dw.kernel_h = dw.kernel_w = 3;
+  dw.groups = 4;
+  dw.activation = Activation::kClip;
+  dw.clip_min = 0.0f;
+  dw.clip_max = 6.0f;
+  add(dw);
+  Layer fc;
+  fc.name = "fc";
+  fc.input = 3;
+  fc.fully_connected = true;
+  fc.in = {16, 1, 1};
+  fc.out = {3, 1, 1};
+  add(fc);
+  return net;
+}
+
+Dataset random_images(std::mt19937& random, const Shape3& shape, std::size_t n) {
+  Dataset d;
+  d.name = "random";
+  d.channels = shape.c;
+  d.height = shape.h;
+  d.width = shape.w;
+  d.class_names = {"0", "1", "2"};
+  std::uniform_int_distribution<int> pixel(0, 255);
+  for (std::size_t i = 0; i < n * static_cast<std::size_t>(shape.elements()); ++i) {
+    d.pixels.push_back(static_cast<std::uint8_t>(pixel(random)));
+  }
+  for (std::size_t i = 0; i < n; ++i) d.labels.push_back(static_cast<std::uint8_t>(i % 3));
+  return d;
+}
+
+// The documented arithmetic, written out directly: sign-magnitude operands, product tables,
+// int32 accumulation from the quantised bias, requantisation after the activation.
+std::vector<float> reference_logits(const QuantizedNetwork& q,
+                                    const std::vector<rtl::ProductTable>& tables,
+                                    const Assignment& assignment, const std::uint8_t* image) {
+  const Network& net = q.net;
+  std::vector<std::vector<long long>> v(net.values.size());
+  for (std::int64_t i = 0; i < net.input.elements(); ++i) v[0].push_back(image[i]);
+  std::vector<float> last;
+  std::size_t compute = 0;
+  auto requantize = [&](double real, float scale) {
+    const double r = std::round(real / scale);
+    return static_cast<long long>(std::max(-255.0, std::min(255.0, r)));
+  };
+  for (const Layer& l : net.layers) {
+    std::vector<long long>& out = v[static_cast<std::size_t>(l.output)];
+    const std::vector<long long>& in = v[static_cast<std::size_t>(l.input)];
+    out.assign(static_cast<std::size_t>(l.out.elements()), 0);
+    last.assign(out.size(), 0.0f);
+    if (l.kind == Layer::Kind::kMaxPool) {
+      for (int c = 0; c < l.out.c; ++c) {
+        for (int y = 0; y < l.out.h; ++y) {
+          for (int x = 0; x < l.out.w; ++x) {
+            long long m = -1000;
+            for (int ky = 0; ky < 2; ++ky) {
+              for (int kx = 0; kx < 2; ++kx) {
+                m = std::max(m, in[(c * l.in.h + 2 * y + ky) * l.in.w + 2 * x + kx]);
+              }
+            }
+            out[(c * l.out.h + y) * l.out.w + x] = m;
+          }
+        }
+      }
+      continue;
+    }
+    const std::size_t index = static_cast<std::size_t>(&l - net.layers.data());
+    const auto& qc = q.conv[index];
+    const auto& choice = assignment.filters[compute++];
+    const int per_group = l.in.c / l.groups;
+    for (int f = 0; f < l.out.c; ++f) {
+      const rtl::ProductTable& t = tables[choice[static_cast<std::size_t>(f)]];
+      const int g = f / (l.out.c / l.groups);
+      for (int y = 0; y < l.out.h; ++y) {
+        for (int x = 0; x < l.out.w; ++x) {
+          long long acc = qc.bias[static_cast<std::size_t>(f)];
+          for (int ic = 0; ic < per_group; ++ic) {
+            for (int ky = 0; ky < l.kernel_h; ++ky) {
+              for (int kx = 0; kx < l.kernel_w; ++kx) {
+                const int iy = y * l.stride_h - l.pad_top + ky;
+                const int ix = x * l.stride_w - l.pad_left + kx;
+                const bool inside = iy >= 0 && iy < l.in.h && ix >= 0 && ix < l.in.w;
+                const long long a =
+                    inside ? in[((g * per_group + ic) * l.in.h + iy) * l.in.w + ix] : 0;
+                const long long w =
+                    qc.weights[((static_cast<std::size_t>(f) * per_group + ic) * l.kernel_h + ky) *
+                                   l.kernel_w +
+                               kx];
+                const long long magnitude = t.at(static_cast<std::uint8_t>(std::llabs(a)),
+                                                 static_cast<std::uint8_t>(std::llabs(w)));
+                acc += ((a < 0) != (w < 0)) ? -magnitude : magnitude;
+              }
+            }
+          }
+          double real = static_cast<double>(static_cast<float>(acc) *
+                                            (q.value_scale[l.input] * qc.weight_scale[f]));
+          if (l.activation == Activation::kRelu) real = std::max(real, 0.0);
+          if (l.activation == Activation::kClip) {
+            real = std::min(std::max(real, static_cast<double>(l.clip_min)),
+                            static_cast<double>(l.clip_max));
+          }
+          const std::size_t o = (static_cast<std::size_t>(f) * l.out.h + y) * l.out.w + x;
+          last[o] = static_cast<float>(real);
+          out[o] = requantize(real, q.value_scale[l.output]);
+        }
+      }
+    }
+  }
+  return last;
+}
+
+std::vector<rtl::ProductTable> tables(const std::vector<std::string>& names) {
+  std::vector<rtl::ProductTable> out;
+  for (const auto& n : names) out.push_back(rtl::builtin_table(n));
+  return out;
+}
+
+TEST(EngineTest, PerFilterAssignmentMatchesTheSlowReference) {
+  std::mt19937 random(11);
+  const Network net = small_network(random);
+  const Dataset images = random_images(random, net.input, 40);
+  const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, images, 20);
+  const auto multipliers =
+      tables({"mul8u_exact", "mul8u_trunc8", "mul8u_drum4", "mul8u_mitchell", "mul8u_etm4"});
+  const Engine engine(q, multipliers);
+  // Every filter of every layer gets some multiplier, all five in use.
+  Assignment mixed = Assignment::uniform(net, 0);
+  std::uint16_t next = 0;
+  for (auto& layer : mixed.filters) {
+    for (auto& m : layer) m = next++ % multipliers.size();
+  }
+  bool differs_from_exact = false;
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto got = engine.logits(images.image(i), mixed);
+    const auto want = reference_logits(q, multipliers, mixed, images.image(i));
+    ASSERT_EQ(got, want) << "image " << i;
+    differs_from_exact |= got != engine.logits(images.image(i), Assignment::uniform(net, 0));
+  }
+  EXPECT_TRUE(differs_from_exact);  // the approximate multipliers really were used
+}
+
+TEST(EngineTest, DeterministicAcrossThreadCounts) {
+  std::mt19937 random(5);
+  const Network net = small_network(random);
+  const Dataset images = random_images(random, net.input, 300);
+  const Engine engine(quantize(net, OperandFormat::kSignMagnitude, images, 50),
+                      tables({"mul8u_exact", "mul8u_drum4"}));
+  const Assignment a = Assignment::per_layer(net, {1, 0, 1});
+  const Evaluation one = engine.evaluate(images, a, 1);
+  const Evaluation two = engine.evaluate(images, a, 2);
+  const Evaluation three = engine.evaluate(images, a, 3);
+  EXPECT_EQ(one.correct, two.correct);
+  EXPECT_EQ(one.correct, three.correct);
+  EXPECT_EQ(one.class_correct, two.class_correct);
+  EXPECT_EQ(one.images, 300u);
+}
+
+TEST(EngineTest, RejectsMismatchedSignednessAndAssignments) {
+  std::mt19937 random(3);
+  const Network net = small_network(random);
+  const Dataset images = random_images(random, net.input, 10);
+  const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, images, 10);
+  EXPECT_THROW(Engine(q, tables({"mul8s_exact"})), Error);
+  const Engine engine(q, tables({"mul8u_exact"}));
+  EXPECT_THROW(engine.logits(images.image(0), Assignment::uniform(net, 1)), Error);
+  Assignment short_one = Assignment::uniform(net, 0);
+  short_one.filters.pop_back();
+  EXPECT_THROW(engine.logits(images.image(0), short_one), Error);
+}
+
+// The zoo's LeNet-5 on the real MNIST test set: int8 with exact multipliers within 0.5 pp of the
+// float model (the float reference path, not the lowered network), for both operand formats.
+TEST(EngineTest, QuantisedLeNet5StaysWithinHalfAPointOfFloat) {
+  const auto file = test::source_dir() / "models/zoo/lenet5.onnx";
+  ASSERT_TRUE(std::filesystem::exists(file)) << file << " is missing (scripts/train_models.py)";
+  const Graph graph = load_onnx(file);
+  const Dataset test = load_dataset("mnist", {test::data_dir(), Split::kTest});
+  const Dataset train = load_dataset("mnist", {test::data_dir(), Split::kTrain});
+
+  const FloatExecutor reference(graph);
+  std::size_t float_correct = 0;
+  const std::string input = graph.inputs.front().name;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    Tensor x({1, 1, 28, 28});
+    for (std::size_t k = 0; k < 784; ++k) x.data[k] = test.image(i)[k] / 255.0f;
+    const Tensor z = reference.run({{input, x}}).begin()->second;
+    const auto best = std::max_element(z.data.begin(), z.data.end()) - z.data.begin();
+    float_correct += best == test.labels[i];
+  }
+  const double float_accuracy = static_cast<double>(float_correct) / test.size();
+
+  const Network net = lower(graph, {1, 28, 28});
+  for (const auto& [format, exact] : {std::pair{OperandFormat::kSignMagnitude, "mul8u_exact"},
+                                      std::pair{OperandFormat::kTwosComplement, "mul8s_exact"}}) {
+    const Engine engine(quantize(net, format, train, 500), tables({exact}));
+    const Evaluation e = engine.evaluate(test, Assignment::uniform(net, 0), 2);
+    std::printf("LeNet-5 on MNIST: float %.2f%%, int8 (%s) %.2f%%\n", 100 * float_accuracy, exact,
+                100 * e.accuracy());
+    EXPECT_NEAR(e.accuracy(), float_accuracy, 0.005) << exact;
+    EXPECT_GT(float_accuracy, 0.97);
+  }
+}
+
+}  // namespace
+}  // namespace hawx::models
