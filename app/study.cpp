@@ -27,6 +27,11 @@ Study load_study(const fs::path& file, const std::vector<std::string>& overrides
       "seed of every random choice (sampling, search), so that runs repeat"));
   s.dataset =
       models::DatasetSpec::read(root.section("dataset", "the test set and where its files are"));
+  if (root.has("model")) {
+    s.model = models::ModelSpec::read(root.section("model",
+                                                   "the trained network and its int8 "
+                                                   "quantisation"));
+  }
   s.tech = root.read(Param<fs::path>("tech")
                          .def(HAWX_DEFAULT_TECH)
                          .doc("technology constants for area and energy (configs/tech/*.yaml)"));

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "models/data/dataset_spec.h"
+#include "models/engine/model_spec.h"
 #include "rtl/characterize.h"
 
 namespace hawx::app {
@@ -19,6 +21,7 @@ struct StudySpec {
   std::string name;
   std::int64_t seed = 1;
   models::DatasetSpec dataset;
+  std::optional<models::ModelSpec> model;  // absent: no stage that needs a network runs
   std::filesystem::path tech;
   std::vector<rtl::MultiplierSpec> multipliers;
 };

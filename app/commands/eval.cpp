@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: MIT
+// `hawx-cosim eval CONFIG`: accuracy of the study's model, quantised to int8, on the test set
+// under a multiplier assignment (one multiplier everywhere, or one per layer), with per-class
+// accuracy; optionally next to the float model's accuracy.
+#include <chrono>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "app/commands/commands.h"
+#include "app/study.h"
+#include "core/errors.h"
+#include "core/progress.h"
+#include "models/engine/engine.h"
+#include "models/onnx/float_executor.h"
+#include "models/onnx/graph.h"
+#include "rtl/characterize.h"
+
+namespace hawx::app {
+namespace fs = std::filesystem;
+namespace {
+
+struct Options {
+  ConfigOptions config;
+  std::string multiplier = "exact";
+  std::string layers;
+  int threads = 2;
+  bool with_float = false;
+};
+
+double float_accuracy(const models::Graph& graph, const models::Dataset& test) {
+  const models::FloatExecutor reference(graph);
+  const std::string input = graph.inputs.front().name;
+  Progress progress("float reference", test.size(), "images");
+  std::size_t correct = 0;
+  for (std::size_t i = 0; i < test.size(); ++i) {
+    models::Tensor x({1, test.channels, test.height, test.width});
+    for (std::size_t k = 0; k < test.image_bytes(); ++k) x.data[k] = test.image(i)[k] / 255.0f;
+    const models::Tensor z = reference.run({{input, x}}).begin()->second;
+    correct += static_cast<std::size_t>(std::max_element(z.data.begin(), z.data.end()) -
+                                        z.data.begin()) == test.labels[i];
+    progress.advance();
+  }
+  return static_cast<double>(correct) / static_cast<double>(test.size());
+}
+
+void run(const Options& o) {
+  const Study study = load_study(o.config.config, o.config.overrides);
+  const StudySpec& s = study.spec;
+  if (!s.model) {
+    throw ConfigError(o.config.config + ": eval needs a model: section (model.onnx)");
+  }
+  // The candidates: the study's multipliers (function only) plus the exact one they are
+  // compared with, of the same signedness.
+  std::vector<std::string> names;
+  std::vector<rtl::ProductTable> tables;
+  bool is_signed = false;
+  rtl::CharacterizeOptions no_hardware;
+  no_hardware.hardware = false;
+  for (const auto& spec : s.multipliers) {
+    if (!tables.empty() && spec.design.is_signed != is_signed) {
+      throw ConfigError(o.config.config + ": multiplier '" + spec.design.name +
+                        "' differs in signedness from '" + names.front() +
+                        "'; one network is quantised for signed or for unsigned multipliers");
+    }
+    is_signed = spec.design.is_signed;
+    names.push_back(spec.design.name);
+    tables.push_back(rtl::characterize(spec, no_hardware).table);
+  }
+  names.insert(names.begin(), "exact");
+  tables.insert(tables.begin(), rtl::exact_table(is_signed));
+  auto index_of = [&](const std::string& name) {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return static_cast<std::uint16_t>(i);
+    }
+    std::string known;
+    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+    throw ConfigError("no multiplier '" + name + "' in the study; known: " + known);
+  };
+
+  const models::Dataset test = models::load_dataset(s.dataset, models::Split::kTest);
+  models::Dataset calibration = models::load_dataset(s.dataset, models::Split::kTrain);
+  const models::Graph graph = models::load_onnx(s.model->onnx);
+  const models::Network net = models::lower(graph, {test.channels, test.height, test.width});
+  const auto format =
+      is_signed ? models::OperandFormat::kTwosComplement : models::OperandFormat::kSignMagnitude;
+  const models::Engine engine(
+      models::quantize(net, format, calibration,
+                       static_cast<std::size_t>(s.model->calibration_images)),
+      tables);
+
+  const auto compute = net.compute_layers();
+  models::Assignment assignment;
+  std::vector<std::string> per_layer;
+  if (!o.layers.empty()) {
+    std::stringstream list(o.layers);
+    for (std::string n; std::getline(list, n, ',');) per_layer.push_back(n);
+    if (per_layer.size() != compute.size()) {
+      throw ConfigError("--layers names " + std::to_string(per_layer.size()) +
+                        " multipliers; the network has " + std::to_string(compute.size()) +
+                        " layers that multiply");
+    }
+  } else {
+    per_layer.assign(compute.size(), o.multiplier);
+  }
+  std::vector<std::uint16_t> chosen;
+  for (const auto& n : per_layer) chosen.push_back(index_of(n));
+  assignment = models::Assignment::per_layer(net, chosen);
+
+  std::cout << "model " << s.model->onnx.string() << ": " << compute.size()
+            << " layers that multiply, " << net.macs() << " MACs per image; int8 "
+            << (is_signed ? "two's complement (signed multipliers)"
+                          : "sign-magnitude (unsigned multipliers)")
+            << "\n";
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    const auto& l = net.layers[static_cast<std::size_t>(compute[i])];
+    std::cout << "  " << std::left << std::setw(24) << l.name << std::right << std::setw(5)
+              << l.filters() << " filters " << std::setw(10) << l.macs() << " MACs  "
+              << per_layer[i] << "\n";
+  }
+
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t shown = 0;
+  Progress progress("eval", test.size(), "images");
+  const models::Evaluation e = engine.evaluate(test, assignment, o.threads, [&](std::size_t n) {
+    progress.advance(n - shown);
+    shown = n;
+  });
+  progress.advance(test.size() - shown);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  nlohmann::ordered_json out;
+  out["model"] = s.model->onnx.string();
+  out["images"] = e.images;
+  out["accuracy"] = e.accuracy();
+  out["assignment"] = per_layer;
+  std::cout << std::fixed << std::setprecision(2) << "accuracy " << 100.0 * e.accuracy() << "% ("
+            << e.correct << "/" << e.images << ") in " << seconds << " s, " << std::setprecision(0)
+            << e.images / seconds << " images/s on " << o.threads << " threads\n";
+  if (o.with_float) {
+    const double f = float_accuracy(graph, test);
+    out["float_accuracy"] = f;
+    std::cout << std::setprecision(2) << "float model " << 100.0 * f << "%\n";
+  }
+  std::cout << "per class:";
+  for (std::size_t c = 0; c < e.class_total.size(); ++c) {
+    const double a = e.class_total[c] ? static_cast<double>(e.class_correct[c]) /
+                                            static_cast<double>(e.class_total[c])
+                                      : 0.0;
+    out["per_class"][test.class_names[c]] = a;
+    std::cout << "  " << test.class_names[c] << " " << std::setprecision(1) << 100.0 * a << "%";
+  }
+  std::cout << "\n";
+  const fs::path dir = output_dir(study, o.config.out);
+  fs::create_directories(dir);
+  std::ofstream(dir / "eval.json") << out.dump(2) << "\n";
+  std::cout << "results: " << (dir / "eval.json").string() << "\n";
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "eval", "Accuracy of the study's int8 model on the test set under a multiplier assignment");
+  add_config_options(*cmd, o->config, true);
+  cmd->add_option("--multiplier", o->multiplier,
+                  "one multiplier for every layer: 'exact' or a name from the study")
+      ->capture_default_str();
+  cmd->add_option("--layers", o->layers,
+                  "one multiplier per layer that multiplies, comma-separated, in network order");
+  cmd->add_option("--threads", o->threads, "threads over images")->capture_default_str();
+  cmd->add_flag("--float", o->with_float, "also measure the float model (the reference path)");
+  cmd->callback([o] { run(*o); });
+}
+
+}  // namespace hawx::app
