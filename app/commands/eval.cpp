@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands/commands.h"
+#include "app/model_setup.h"
 #include "app/study.h"
 #include "core/errors.h"
 #include "core/progress.h"
@@ -50,47 +51,12 @@ double float_accuracy(const models::Graph& graph, const models::Dataset& test) {
 void run(const Options& o) {
   const Study study = load_study(o.config.config, o.config.overrides);
   const StudySpec& s = study.spec;
-  if (!s.model) {
-    throw ConfigError(o.config.config + ": eval needs a model: section (model.onnx)");
-  }
-  // The candidates: the study's multipliers (function only) plus the exact one they are
-  // compared with, of the same signedness.
-  std::vector<std::string> names;
-  std::vector<rtl::ProductTable> tables;
-  bool is_signed = false;
-  rtl::CharacterizeOptions no_hardware;
-  no_hardware.hardware = false;
-  for (const auto& spec : s.multipliers) {
-    if (!tables.empty() && spec.design.is_signed != is_signed) {
-      throw ConfigError(o.config.config + ": multiplier '" + spec.design.name +
-                        "' differs in signedness from '" + names.front() +
-                        "'; one network is quantised for signed or for unsigned multipliers");
-    }
-    is_signed = spec.design.is_signed;
-    names.push_back(spec.design.name);
-    tables.push_back(rtl::characterize(spec, no_hardware).table);
-  }
-  names.insert(names.begin(), "exact");
-  tables.insert(tables.begin(), rtl::exact_table(is_signed));
-  auto index_of = [&](const std::string& name) {
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      if (names[i] == name) return static_cast<std::uint16_t>(i);
-    }
-    std::string known;
-    for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-    throw ConfigError("no multiplier '" + name + "' in the study; known: " + known);
-  };
-
-  const models::Dataset test = models::load_dataset(s.dataset, models::Split::kTest);
-  models::Dataset calibration = models::load_dataset(s.dataset, models::Split::kTrain);
-  const models::Graph graph = models::load_onnx(s.model->onnx);
-  const models::Network net = models::lower(graph, {test.channels, test.height, test.width});
-  const auto format =
-      is_signed ? models::OperandFormat::kTwosComplement : models::OperandFormat::kSignMagnitude;
-  const models::Engine engine(
-      models::quantize(net, format, calibration,
-                       static_cast<std::size_t>(s.model->calibration_images)),
-      tables);
+  const Candidates c = candidates(study);
+  const LoadedModel model = load_model(study, c);
+  const models::Network& net = model.net();
+  const models::Engine& engine = *model.engine;
+  const models::Dataset& test = model.test;
+  const bool is_signed = c.is_signed;
 
   const auto compute = net.compute_layers();
   models::Assignment assignment;
@@ -107,7 +73,7 @@ void run(const Options& o) {
     per_layer.assign(compute.size(), o.multiplier);
   }
   std::vector<std::uint16_t> chosen;
-  for (const auto& n : per_layer) chosen.push_back(index_of(n));
+  for (const auto& n : per_layer) chosen.push_back(c.index(n));
   assignment = models::Assignment::per_layer(net, chosen);
 
   std::cout << "model " << s.model->onnx.string() << ": " << compute.size()
@@ -142,7 +108,7 @@ void run(const Options& o) {
             << e.correct << "/" << e.images << ") in " << seconds << " s, " << std::setprecision(0)
             << e.images / seconds << " images/s on " << o.threads << " threads\n";
   if (o.with_float) {
-    const double f = float_accuracy(graph, test);
+    const double f = float_accuracy(model.graph, test);
     out["float_accuracy"] = f;
     std::cout << std::setprecision(2) << "float model " << 100.0 * f << "%\n";
   }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `hawx-cosim run CONFIG`: the whole study. Stages run in order and each writes what it measured
 // into the stats tree; the resolved config and the stats land in the results folder.
-// Implemented so far: config validation, the dataset stage and multiplier characterisation.
+// Implemented so far: config validation, the dataset stage, multiplier characterisation and the
+// accuracy of the int8 model with each candidate in every layer.
 #include <chrono>
 #include <fstream>
 #include <iomanip>
@@ -10,8 +11,10 @@
 #include <spdlog/spdlog.h>
 
 #include "app/commands/commands.h"
+#include "app/model_setup.h"
 #include "app/multiplier_table.h"
 #include "app/study.h"
+#include "core/progress.h"
 #include "core/stats.h"
 #include "models/data/dataset_spec.h"
 
@@ -87,6 +90,33 @@ void run_study(const ConfigOptions& options) {
     write_multiplier_csv(out / "multipliers.csv", multipliers);
   }
 
+  // Stage: accuracy, each candidate multiplier in every layer of the int8 model.
+  std::vector<std::pair<std::string, models::Evaluation>> accuracy;
+  if (study.spec.model) {
+    const Candidates c = candidates(study, multipliers);
+    const LoadedModel model = load_model(study, c);
+    StatsTree& group = stats.group("accuracy");
+    for (std::size_t i = 0; i < c.names.size(); ++i) {
+      Progress progress("accuracy with " + c.names[i], model.test.size(), "images");
+      std::size_t shown = 0;
+      const models::Evaluation e = model.engine->evaluate(
+          model.test, models::Assignment::uniform(model.net(), static_cast<std::uint16_t>(i)), 2,
+          [&](std::size_t n) {
+            progress.advance(n - shown);
+            shown = n;
+          });
+      group.group(c.names[i])
+          .set("top1", e.accuracy(), "fraction",
+               "test-set top-1 accuracy, this multiplier in every layer");
+      group.group(c.names[i]).set("images", static_cast<std::int64_t>(e.images), "images");
+      accuracy.emplace_back(c.names[i], e);
+    }
+    std::ofstream csv(out / "accuracy.csv");
+    csv << "multiplier,top1,images\n";
+    for (const auto& [name, e] : accuracy)
+      csv << name << "," << e.accuracy() << "," << e.images << "\n";
+  }
+
   stats.write_json(out / "stats.json");
   stats.write_csv(out / "stats.csv");
   print_dataset_table(study.spec.dataset, stats);
@@ -94,10 +124,20 @@ void run_study(const ConfigOptions& options) {
     std::cout << "multipliers (tech " << study.spec.tech.filename().string() << ")\n";
     print_multiplier_table(std::cout, multipliers);
   }
-  std::cout << "stages run: config, dataset" << (multipliers.empty() ? "" : ", multipliers") << "\n"
+  if (!accuracy.empty()) {
+    std::cout << "accuracy of " << study.spec.model->onnx.filename().string()
+              << " (int8, the multiplier in every layer)\n";
+    for (const auto& [name, e] : accuracy) {
+      std::cout << "  " << std::left << std::setw(18) << name << std::right << std::fixed
+                << std::setprecision(2) << std::setw(7) << 100.0 * e.accuracy() << "%\n";
+    }
+  }
+  std::cout << "stages run: config, dataset" << (multipliers.empty() ? "" : ", multipliers")
+            << (accuracy.empty() ? "" : ", accuracy") << "\n"
             << "results: " << (out / "resolved_config.yaml").string() << ", "
             << (out / "stats.json").string() << ", " << (out / "stats.csv").string()
-            << (multipliers.empty() ? "" : ", " + (out / "multipliers.csv").string()) << "\n";
+            << (multipliers.empty() ? "" : ", " + (out / "multipliers.csv").string())
+            << (accuracy.empty() ? "" : ", " + (out / "accuracy.csv").string()) << "\n";
 }
 
 }  // namespace

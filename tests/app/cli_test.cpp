@@ -243,7 +243,7 @@ TEST(CliTest, KeysTableDocumentsEveryKey) {
         "dataset.test_limit", "tech", "multipliers", "multipliers[].builtin", "multipliers[].rtl",
         "multipliers[].top", "multipliers[].port_a", "multipliers[].port_b", "multipliers[].port_p",
         "multipliers[].signed", "multipliers[].name", "multipliers[].area_um2",
-        "multipliers[].energy_fj_per_op"}) {
+        "multipliers[].energy_fj_per_op", "model", "model.onnx", "model.calibration_images"}) {
     const std::string cell = std::string("| `") + key + "` |";
     EXPECT_THAT(r.out, HasSubstr(cell)) << key;
     EXPECT_THAT(docs, HasSubstr(cell)) << "docs/config.md does not document " << key;
