@@ -7,6 +7,8 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <thread>
 
 #include "core/errors.h"
@@ -231,7 +233,9 @@ HAWX_KERNEL void tile_rows_signed(std::int32_t* acc, const std::int32_t* const* 
 }  // namespace
 
 void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size_t count,
-                  const std::int16_t* in, std::int16_t* out, float* real_out) const {
+                  const std::int16_t* in, std::int16_t* out, float* real_out, double noise_std,
+                  std::uint64_t noise_seed, std::size_t first_image,
+                  OperandHistogram* histogram) const {
   const Layer& l = q_.net.layers[static_cast<std::size_t>(index)];
   const QuantizedNetwork::Conv& qc = q_.conv[static_cast<std::size_t>(index)];
   const std::size_t positions = static_cast<std::size_t>(l.out.h) * l.out.w;
@@ -278,6 +282,14 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         }
       }
     }
+    if (histogram) {
+      for (int k = 0; k < taps; ++k) {
+        const std::int16_t* x = patch.data() + static_cast<std::size_t>(k) * padded_columns;
+        for (std::size_t i = 0; i < columns; ++i) {
+          ++(*histogram)[sign_magnitude ? std::abs(x[i]) : static_cast<std::uint8_t>(x[i])];
+        }
+      }
+    }
     // Per filter of the group: its multiplier and the table row each tap uses (two's
     // complement: the row of the weight's pattern, indexed by the operand's pattern, so signs
     // need no handling).
@@ -320,8 +332,18 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       const float to_real = in_scale * qc.weight_scale[f];
       const std::int32_t* a = acc.data() + i * padded_columns;
       for (std::size_t b = 0; b < count; ++b) {
+        // One noise stream per (image, filter): the same whatever the batch or thread. Made only
+        // when noise is asked for: seeding a generator costs more than the image's arithmetic.
+        std::optional<std::mt19937_64> random;
+        std::normal_distribution<double> noise(0.0, noise_std > 0.0 ? noise_std : 1.0);
+        if (noise_std > 0.0) {
+          random.emplace(noise_seed ^ ((first_image + b) * 0x9E3779B97F4A7C15ull) ^
+                         (f * 0xC2B2AE3D27D4EB4Full));
+        }
         for (std::size_t p = 0; p < positions; ++p) {
-          const float real = activate(l, static_cast<float>(a[b * positions + p]) * to_real);
+          float pre = static_cast<float>(a[b * positions + p]) * to_real;
+          if (random) pre += static_cast<float>(noise(*random));
+          const float real = activate(l, pre);
           const std::size_t o = b * out_size + f * positions + p;
           if (real_out) real_out[o] = real;
           out[o] = quantize_value(real, out_scale, q_.levels);
@@ -336,7 +358,9 @@ std::vector<float> Engine::logits(const std::uint8_t* image, const Assignment& a
 }
 
 std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images, std::size_t count,
-                                               const Assignment& assignment) const {
+                                               const Assignment& assignment, const Probe* probe,
+                                               std::size_t first_image,
+                                               std::vector<OperandHistogram>* histograms) const {
   check(assignment);
   const Network& net = q_.net;
   // v[value]: the integer maps of all images, one after the other.
@@ -363,8 +387,13 @@ std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images
     const std::vector<std::int16_t>& in_all = v[static_cast<std::size_t>(l.input)];
     if (last) real.assign(out_all.size(), 0.0f);
     if (l.kind == Layer::Kind::kConv) {
-      conv(static_cast<int>(i), assignment.filters[compute++], count, in_all.data(), out_all.data(),
-           last ? real.data() : nullptr);
+      const bool noisy = probe && probe->noise_layer == static_cast<int>(compute);
+      OperandHistogram* histogram =
+          probe && probe->operand_histograms && histograms ? &(*histograms)[compute] : nullptr;
+      conv(static_cast<int>(i), assignment.filters[compute], count, in_all.data(), out_all.data(),
+           last ? real.data() : nullptr, noisy ? probe->noise_std : 0.0,
+           probe ? probe->noise_seed : 0, first_image, histogram);
+      ++compute;
       continue;
     }
     const float s_in = q_.value_scale[l.input];
@@ -452,7 +481,8 @@ std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images
 }
 
 Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, int threads,
-                            const std::function<void(std::size_t)>& progress) const {
+                            const std::function<void(std::size_t)>& progress,
+                            const Probe& probe) const {
   check(assignment);
   const std::size_t n = data.size();
   std::vector<std::int16_t> predicted(n, -1);
@@ -463,6 +493,9 @@ Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, i
   // not change any result.
   constexpr std::size_t kBatch = 32;
   const std::size_t batches = (n + kBatch - 1) / kBatch;
+  const std::size_t layers = assignment.filters.size();
+  std::vector<std::vector<OperandHistogram>> histograms(
+      static_cast<std::size_t>(workers), std::vector<OperandHistogram>(layers, OperandHistogram{}));
   auto work = [&](int t) {
     std::vector<const std::uint8_t*> images;
     for (std::size_t batch = static_cast<std::size_t>(t); batch < batches;
@@ -471,7 +504,8 @@ Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, i
       const std::size_t count = std::min(kBatch, n - first);
       images.clear();
       for (std::size_t i = first; i < first + count; ++i) images.push_back(data.image(i));
-      const auto z = logits(images.data(), count, assignment);
+      const auto z = logits(images.data(), count, assignment, &probe, first,
+                            &histograms[static_cast<std::size_t>(t)]);
       for (std::size_t i = 0; i < count; ++i) {
         predicted[first + i] =
             static_cast<std::int16_t>(std::max_element(z[i].begin(), z[i].end()) - z[i].begin());
@@ -490,6 +524,14 @@ Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, i
 
   Evaluation e;
   e.images = n;
+  if (probe.operand_histograms) {
+    e.operand_histograms.assign(layers, OperandHistogram{});
+    for (const auto& per_thread : histograms) {
+      for (std::size_t l = 0; l < layers; ++l) {
+        for (std::size_t v = 0; v < 256; ++v) e.operand_histograms[l][v] += per_thread[l][v];
+      }
+    }
+  }
   e.class_total.assign(data.class_names.size(), 0);
   e.class_correct.assign(data.class_names.size(), 0);
   for (std::size_t i = 0; i < n; ++i) {

@@ -21,6 +21,7 @@
 // the thread count.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -62,11 +63,28 @@ struct Assignment {
   static Assignment per_layer(const Network& net, const std::vector<std::uint16_t>& multipliers);
 };
 
+// What an evaluation observes or changes besides computing the outputs (the scoring stage's
+// hooks). Both are deterministic: histograms are sums, noise is seeded per image.
+struct Probe {
+  // Per compute layer: how often each operand value reaches the multipliers' activation input,
+  // as the multiplier sees it (magnitude 0..255 in sign-magnitude, the raw 8-bit pattern in two's
+  // complement), padding zeros included, over all images and taps.
+  bool operand_histograms = false;
+  // Gaussian noise of standard deviation noise_std (real units) added to every pre-activation
+  // output of compute layer noise_layer, where a multiplier's error would enter; -1: none.
+  int noise_layer = -1;
+  double noise_std = 0.0;
+  std::uint64_t noise_seed = 1;
+};
+
+using OperandHistogram = std::array<std::uint64_t, 256>;
+
 struct Evaluation {
   std::size_t images = 0;
   std::size_t correct = 0;
   std::vector<std::size_t> class_total;
   std::vector<std::size_t> class_correct;
+  std::vector<OperandHistogram> operand_histograms;  // per compute layer, when probed
   double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
 };
 
@@ -82,19 +100,25 @@ class Engine {
   std::vector<float> logits(const std::uint8_t* image, const Assignment& assignment) const;
   // The same for `count` images at once (each image's result is the same as alone; batches make
   // the inner loops long enough to vectorise, fully connected layers included).
+  // `first_image` numbers the images for the probe's noise seeds; `histograms` (per compute
+  // layer) receives operand counts when the probe asks for them.
   std::vector<std::vector<float>> logits(const std::uint8_t* const* images, std::size_t count,
-                                         const Assignment& assignment) const;
+                                         const Assignment& assignment, const Probe* probe = nullptr,
+                                         std::size_t first_image = 0,
+                                         std::vector<OperandHistogram>* histograms = nullptr) const;
 
   // Top-1 accuracy over the dataset, on `threads` threads; `progress` is called with the number
   // of images finished so far (from one thread at a time).
   Evaluation evaluate(const Dataset& data, const Assignment& assignment, int threads = 2,
-                      const std::function<void(std::size_t)>& progress = {}) const;
+                      const std::function<void(std::size_t)>& progress = {},
+                      const Probe& probe = {}) const;
 
  private:
   void check(const Assignment& a) const;
   // Runs one convolution on the integer feature maps of `count` images (each map contiguous).
   void conv(int layer, const std::vector<std::uint16_t>& choice, std::size_t count,
-            const std::int16_t* in, std::int16_t* out, float* real_out) const;
+            const std::int16_t* in, std::int16_t* out, float* real_out, double noise_std,
+            std::uint64_t noise_seed, std::size_t first_image, OperandHistogram* histogram) const;
 
   // Parameters.
   QuantizedNetwork q_;

@@ -229,6 +229,78 @@ TEST(EngineTest, RejectsMismatchedSignednessAndAssignments) {
   Assignment short_one = Assignment::uniform(net, 0);
   short_one.filters.pop_back();
   EXPECT_THROW(engine.logits(images.image(0), short_one), Error);
+  // The zero-filled histogram type is comparable: needed by the tests above.
+  static_assert(std::is_same_v<OperandHistogram, std::array<std::uint64_t, 256>>);
+}
+
+TEST(EngineTest, OperandHistogramsCountWhatTheMultipliersSee) {
+  std::mt19937 random(9);
+  const Network net = small_network(random);
+  const Dataset images = random_images(random, net.input, 70);
+  const Engine engine(quantize(net, OperandFormat::kSignMagnitude, images, 20),
+                      tables({"mul8u_exact"}));
+  Probe probe;
+  probe.operand_histograms = true;
+  const Evaluation e = engine.evaluate(images, Assignment::uniform(net, 0), 2, {}, probe);
+  ASSERT_EQ(e.operand_histograms.size(), 3u);
+  // Layer 1 sees the pixels themselves (scale 1/255) and the zero padding: count them here.
+  OperandHistogram expected{};
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    for (int c = 0; c < 2; ++c) {
+      for (int y = 0; y < 8; ++y) {
+        for (int x = 0; x < 8; ++x) {
+          for (int ky = -1; ky <= 1; ++ky) {
+            for (int kx = -1; kx <= 1; ++kx) {
+              const bool inside = y + ky >= 0 && y + ky < 8 && x + kx >= 0 && x + kx < 8;
+              ++expected[inside ? images.image(i)[(c * 8 + y + ky) * 8 + x + kx] : 0];
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(e.operand_histograms[0], expected);
+  // Every layer: one count per tap of every filter group and output position.
+  for (std::size_t l = 0; l < 3; ++l) {
+    const Layer& layer = net.layers[static_cast<std::size_t>(net.compute_layers()[l])];
+    std::uint64_t total = 0;
+    for (auto count : e.operand_histograms[l]) total += count;
+    EXPECT_EQ(total, images.size() * static_cast<std::uint64_t>(layer.in.c) * layer.kernel_h *
+                         layer.kernel_w * layer.out.h * layer.out.w)
+        << layer.name;
+  }
+  // The same counts on one thread.
+  EXPECT_EQ(engine.evaluate(images, Assignment::uniform(net, 0), 1, {}, probe).operand_histograms,
+            e.operand_histograms);
+}
+
+TEST(EngineTest, NoiseInjectionIsSeededAndReachesTheOutputs) {
+  std::mt19937 random(13);
+  const Network net = small_network(random);
+  const Dataset images = random_images(random, net.input, 200);
+  const Engine engine(quantize(net, OperandFormat::kSignMagnitude, images, 50),
+                      tables({"mul8u_exact"}));
+  const Assignment exact = Assignment::uniform(net, 0);
+  const Evaluation clean = engine.evaluate(images, exact, 2);
+  Probe zero;
+  zero.noise_layer = 1;
+  zero.noise_std = 0.0;
+  EXPECT_EQ(engine.evaluate(images, exact, 2, {}, zero).class_correct, clean.class_correct);
+
+  Probe noisy;
+  noisy.noise_layer = 1;
+  noisy.noise_std = 0.5;
+  const std::uint8_t* first = images.image(0);
+  const auto quiet_logits = engine.logits(&first, 1, exact);
+  const auto noisy_logits = engine.logits(&first, 1, exact, &noisy, 0);
+  const auto again = engine.logits(&first, 1, exact, &noisy, 0);
+  EXPECT_NE(quiet_logits, noisy_logits);
+  EXPECT_EQ(noisy_logits, again);  // same image number, same noise
+  EXPECT_NE(noisy_logits, engine.logits(&first, 1, exact, &noisy, 1));  // another image's noise
+  // Thread count does not change the noisy result either.
+  const Evaluation one = engine.evaluate(images, exact, 1, {}, noisy);
+  const Evaluation two = engine.evaluate(images, exact, 2, {}, noisy);
+  EXPECT_EQ(one.class_correct, two.class_correct);
 }
 
 // The zoo's LeNet-5 on the real MNIST test set: int8 with exact multipliers within 0.5 pp of the
