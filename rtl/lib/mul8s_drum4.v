@@ -12,51 +12,31 @@
 // Definition of the unsigned core: for each magnitude x with leading one at position t: if
 // t >= k, keep x[t:t-k+1], set its LSB to 1 and remember the shift t - k + 1; otherwise keep x
 // (shift 0). Multiply the k-bit segments exactly and shift left by the sum of the shifts.
+// Structure: the sign-magnitude shell cells/hawx_sign_magnitude.v around the library's DRUM core,
+// cells/hawx_drum.v, with K = 4.
 module mul8s_drum4 (
     input  wire [ 7:0] a,
     input  wire [ 7:0] b,
     output wire [15:0] p
 );
-  // Sign-magnitude conversion (8-bit magnitudes: -128 -> 128).
-  wire [7:0] mag_a = a[7] ? ~a + 8'd1 : a;
-  wire [7:0] mag_b = b[7] ? ~b + 8'd1 : b;
-  wire neg = a[7] ^ b[7];
-
-  localparam integer K = 4;
-  localparam [2:0] KM1 = 3'd3;  // K - 1
-
-  // Position of the leading one of x (0 for x = 0): the leading-one detector.
-  function [2:0] lead_one;
-    input [7:0] x;
-    integer i;
-    begin
-      lead_one = 3'd0;
-      for (i = 0; i < 8; i = i + 1) begin
-        if (x[i]) lead_one = i[2:0];
-      end
-    end
-  endfunction
-
-  // Segment selection per operand: x has t + 1 significant bits (t = leading-one position). If
-  // t >= K the K bits x[t:t-K+1] are kept, their LSB forced to 1 (unbiasing), and the shift is
-  // t - K + 1; otherwise x[K-1:0] is kept unchanged with shift 0.
-  wire [2:0] ta = lead_one(mag_a);
-  wire [2:0] tb = lead_one(mag_b);
-  wire cut_a = ta > KM1;
-  wire cut_b = tb > KM1;
-  wire [2:0] sha = cut_a ? ta - KM1 : 3'd0;
-  wire [2:0] shb = cut_b ? tb - KM1 : 3'd0;
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [7:0] xa = mag_a >> sha;  // bits above K-1 are zero by construction
-  wire [7:0] xb = mag_b >> shb;
-  /* verilator lint_on UNUSEDSIGNAL */
-  wire [K-1:0] seg_a = {xa[K-1:1], xa[0] | cut_a};
-  wire [K-1:0] seg_b = {xb[K-1:1], xb[0] | cut_b};
-
-  // K x K exact multiplier, then the product shifted back by the sum of the two shifts.
-  wire [2*K-1:0] m = {{K{1'b0}}, seg_a} * {{K{1'b0}}, seg_b};
-  wire [3:0] sh = {1'b0, sha} + {1'b0, shb};
-  wire [15:0] q = {{(16 - 2 * K){1'b0}}, m} << sh;
-
-  assign p = neg ? ~q + 16'd1 : q;
+  // Sign-magnitude shell (cells/hawx_sign_magnitude.v) around the unsigned core: the core
+  // multiplies the magnitudes, the shell negates its product when the signs differ.
+  wire [7:0] mag_a;
+  wire [7:0] mag_b;
+  wire [15:0] q;
+  hawx_sign_magnitude shell (
+      .a(a),
+      .b(b),
+      .mag_a(mag_a),
+      .mag_b(mag_b),
+      .q(q),
+      .p(p)
+  );
+  hawx_drum #(
+      .K(4)
+  ) core (
+      .a(mag_a),
+      .b(mag_b),
+      .p(q)
+  );
 endmodule

@@ -10,43 +10,16 @@
 // f1 + f2 < 1 and p = 2^(k1+k2+1) (f1 + f2) otherwise. For 8-bit operands this value is always an
 // integer, so nothing is rounded; p <= a * b. p = 0 when an operand is 0.
 // Structure: leading-one detectors, normalising left shifters, an 11-bit adder, an antilogarithm
-// left shifter and a zero detector.
+// left shifter and a zero detector: the library's Mitchell core, cells/hawx_mitchell.v.
 // Operands and product: unsigned, a and b in 0..255, p in 0..65535.
 module mul8u_mitchell (
     input  wire [ 7:0] a,
     input  wire [ 7:0] b,
     output wire [15:0] p
 );
-  // Position of the leading one of x (0 for x = 0): the leading-one detector.
-  function [2:0] lead_one;
-    input [7:0] x;
-    integer i;
-    begin
-      lead_one = 3'd0;
-      for (i = 0; i < 8; i = i + 1) begin
-        if (x[i]) lead_one = i[2:0];
-      end
-    end
-  endfunction
-
-  // Binary logarithms: characteristic k (3 bits) and mantissa f (7 bits: x normalised so that its
-  // leading one is at bit 7, leading one dropped).
-  wire [2:0] ka = lead_one(a);
-  wire [2:0] kb = lead_one(b);
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [7:0] na = a << (3'd7 - ka);  // na[7] is the leading one
-  wire [7:0] nb = b << (3'd7 - kb);
-  /* verilator lint_on UNUSEDSIGNAL */
-  wire [10:0] log_a = {1'b0, ka, na[6:0]};
-  wire [10:0] log_b = {1'b0, kb, nb[6:0]};
-
-  // Sum of the logarithms: characteristic (4 bits) and fraction (7 bits).
-  wire [10:0] log_p = log_a + log_b;
-
-  // Antilogarithm: (1 + F) * 2^K = {1, F} << K, scaled back by the 7 fraction bits.
-  /* verilator lint_off UNUSEDSIGNAL */
-  wire [22:0] scaled = {15'd0, 1'b1, log_p[6:0]} << log_p[10:7];  // bits below 7 are fractions
-  /* verilator lint_on UNUSEDSIGNAL */
-  wire zero = (a == 8'd0) | (b == 8'd0);
-  assign p = zero ? 16'd0 : scaled[22:7];
+  hawx_mitchell core (
+      .a(a),
+      .b(b),
+      .p(p)
+  );
 endmodule

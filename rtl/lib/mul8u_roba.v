@@ -8,30 +8,26 @@
 // halfway between 2^t and 2^(t+1), rounds up to 2^(t+1); 0 stays 0), and
 // p = Ar * b + Br * a - Ar * Br, i.e. a * b - (a - Ar) (b - Br), with the three products formed
 // by shifting. p = 0 when an operand is 0.
-// Structure: rounding logic (leading-one detector and the bit below it), two left shifters for
-// Ar * b and Br * a, a decoder for Ar * Br, an adder and a subtractor.
+// Structure: rounding logic (leading-one detector, cells/hawx_lead_one.v, and the bit below it),
+// two left shifters for Ar * b and Br * a, a decoder for Ar * Br, an adder and a subtractor.
 // Operands and product: unsigned, a and b in 0..255, p in 0..65535 (p <= 65024).
 module mul8u_roba (
     input  wire [ 7:0] a,
     input  wire [ 7:0] b,
     output wire [15:0] p
 );
-  // Position of the leading one of x (0 for x = 0): the leading-one detector.
-  function [2:0] lead_one;
-    input [7:0] x;
-    integer i;
-    begin
-      lead_one = 3'd0;
-      for (i = 0; i < 8; i = i + 1) begin
-        if (x[i]) lead_one = i[2:0];
-      end
-    end
-  endfunction
-
-  // Exponent of the rounded operand: the leading-one position t, plus one when the bit below it is
-  // set (x >= 1.5 * 2^t).
-  wire [2:0] ta = lead_one(a);
-  wire [2:0] tb = lead_one(b);
+  // Exponent of the rounded operand: the leading-one position t (cells/hawx_lead_one.v, 0 for
+  // x = 0), plus one when the bit below it is set (x >= 1.5 * 2^t).
+  wire [2:0] ta;
+  wire [2:0] tb;
+  hawx_lead_one lead_a (
+      .x(a),
+      .t(ta)
+  );
+  hawx_lead_one lead_b (
+      .x(b),
+      .t(tb)
+  );
   wire up_a = (ta != 3'd0) & a[ta-3'd1];
   wire up_b = (tb != 3'd0) & b[tb-3'd1];
   wire [3:0] ea = {1'b0, ta} + {3'd0, up_a};  // Ar = 2^ea

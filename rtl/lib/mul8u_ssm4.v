@@ -8,20 +8,19 @@
 // segment is x[3:0] (shift 0), otherwise it is x[7:4] (the lower bits are truncated,
 // shift 4). The two m-bit segments are multiplied exactly and the product is shifted left
 // by the sum of the shifts.
-// Structure: two m-bit 2:1 multiplexers, a 4x4 multiplier and a 3-way shifter (0, 4, 8).
+// Structure: two m-bit 2:1 multiplexers, a 4x4 multiplier and a 3-way shifter (0, 4, 8):
+// the library's SSM core, cells/hawx_ssm.v, with M = 4.
 // Operands and product: unsigned, a and b in 0..255, p in 0..65535.
 module mul8u_ssm4 (
     input  wire [ 7:0] a,
     input  wire [ 7:0] b,
     output wire [15:0] p
 );
-  localparam integer M = 4;
-
-  wire hi_a = |a[7:M];
-  wire hi_b = |b[7:M];
-  wire [M-1:0] seg_a = hi_a ? a[7:8-M] : a[M-1:0];
-  wire [M-1:0] seg_b = hi_b ? b[7:8-M] : b[M-1:0];
-  wire [2*M-1:0] m = {{M{1'b0}}, seg_a} * {{M{1'b0}}, seg_b};
-  wire [15:0] mw = {{(16 - 2 * M){1'b0}}, m};
-  assign p = (hi_a & hi_b) ? mw << (2 * (8 - M)) : (hi_a | hi_b) ? mw << (8 - M) : mw;
+  hawx_ssm #(
+      .M(4)
+  ) core (
+      .a(a),
+      .b(b),
+      .p(p)
+  );
 endmodule
