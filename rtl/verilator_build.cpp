@@ -137,6 +137,12 @@ std::shared_ptr<LoadedLibrary> build_verilated(const VerilateRequest& request) {
                        (request.sources.size() > 1 ? " (and others)" : "") + ":\n" + errors);
     }
     std::ofstream(dir / "wrapper.cpp") << request.wrapper(mdir);
+    // What the entry was built from, for a person looking into the cache.
+    std::ofstream inputs(dir / "inputs.txt");
+    inputs << "top " << request.top << "\npurpose " << request.purpose << "\n";
+    for (const auto& flag : request.verilator_flags) inputs << "flag " << flag << "\n";
+    for (const auto& source : request.sources)
+      inputs << "source " << fs::absolute(source).string() << "\n";
 
     std::vector<std::string> compile{tools.compiler};
     const auto flags = compile_flags(tools);

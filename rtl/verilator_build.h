@@ -6,7 +6,8 @@
 // - Cached on disk (see rtl/cache.h) under a hash of everything that goes in: the sources'
 //   contents, the top module, the flags, the tool versions and `purpose`, which stands for the
 //   wrapper (it is generated after verilation, so its text cannot be part of the key). A second
-//   request with the same inputs loads the cached object without running any tool.
+//   request with the same inputs loads the cached object without running any tool. Each entry
+//   lists what it was built from in inputs.txt.
 // - Safe when several processes build the same thing at once: one builds under a lock, in a
 //   scratch folder renamed into place when complete; the others wait and then load it.
 // - A Verilog file that does not verilate is an InputError carrying Verilator's own messages
