@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "models/engine/engine.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -134,8 +136,10 @@ Assignment Assignment::per_layer(const Network& net, const std::vector<std::uint
   return a;
 }
 
-Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipliers)
+Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipliers,
+               EngineOptions options)
     : q_(std::move(network)), multipliers_(std::move(multipliers)) {
+  vector_tables_ = !options.portable && __builtin_cpu_supports("avx512bw");
   const bool want_signed = q_.format == OperandFormat::kTwosComplement;
   for (const auto& table : multipliers_) {
     if (table.is_signed() != want_signed) {
@@ -145,12 +149,15 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
     }
     exact_.push_back(table.products() == rtl::exact_table(want_signed).products());
     std::vector<std::int32_t> rows(65536);
+    std::vector<std::uint16_t> rows16(65536);
     for (unsigned w = 0; w < 256; ++w) {
       for (unsigned a = 0; a < 256; ++a) {
         rows[w * 256 + a] = table.at(static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(w));
+        rows16[w * 256 + a] = static_cast<std::uint16_t>(rows[w * 256 + a]);
       }
     }
     tables_.push_back(std::move(rows));
+    tables16_.push_back(std::move(rows16));
   }
 }
 
@@ -230,6 +237,58 @@ HAWX_KERNEL void tile_rows_signed(std::int32_t* acc, const std::int32_t* const* 
   for (std::size_t t = 0; t < kTile; ++t) acc[t] = local[t];
 }
 
+// AVX-512BW: the 256-entry row of 16-bit products of one weight sits in eight registers; each
+// operand pattern picks its product with vpermt2w (64 entries at a time) and two mask blends.
+// 32 lookups per step instead of 32 loads. Same sums as tile_rows, bit for bit: the products
+// are the table's 16-bit patterns, zero-extended (unsigned) or sign-extended (signed).
+// GCC 12's AVX-512 headers pass _mm256_undefined_*() placeholders that -Wmaybe-uninitialized
+// reports inside the intrinsics; nothing here is uninitialised.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+template <bool kSigned>
+__attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* acc,
+                                                                  const std::uint16_t* const* rows,
+                                                                  const bool* negated, int taps,
+                                                                  const std::int16_t* x,
+                                                                  std::size_t stride) {
+  static_assert(kTile == 64, "two halves of 32 lanes");
+  __m512i a[4];
+  for (int i = 0; i < 4; ++i) a[i] = _mm512_loadu_si512(acc + 16 * i);
+  const __m512i low_byte = _mm512_set1_epi16(0xFF);
+  const __m512i bit6 = _mm512_set1_epi16(0x40);
+  const __m512i bit7 = _mm512_set1_epi16(0x80);
+  for (int k = 0; k < taps; ++k) {
+    const std::uint16_t* r = rows[k];
+    __m512i t[8];
+    for (int i = 0; i < 8; ++i) t[i] = _mm512_loadu_si512(r + 32 * i);
+    const std::int16_t* xr = x + static_cast<std::size_t>(k) * stride;
+    for (int h = 0; h < 2; ++h) {
+      const __m512i idx = _mm512_and_si512(_mm512_loadu_si512(xr + 32 * h), low_byte);
+      const __m512i r01 = _mm512_permutex2var_epi16(t[0], idx, t[1]);
+      const __m512i r23 = _mm512_permutex2var_epi16(t[2], idx, t[3]);
+      const __m512i r45 = _mm512_permutex2var_epi16(t[4], idx, t[5]);
+      const __m512i r67 = _mm512_permutex2var_epi16(t[6], idx, t[7]);
+      const __mmask32 m6 = _mm512_test_epi16_mask(idx, bit6);
+      const __mmask32 m7 = _mm512_test_epi16_mask(idx, bit7);
+      const __m512i w = _mm512_mask_blend_epi16(m7, _mm512_mask_blend_epi16(m6, r01, r23),
+                                                _mm512_mask_blend_epi16(m6, r45, r67));
+      const __m256i w_low = _mm512_castsi512_si256(w);
+      const __m256i w_high = _mm512_extracti64x4_epi64(w, 1);
+      const __m512i p0 = kSigned ? _mm512_cvtepi16_epi32(w_low) : _mm512_cvtepu16_epi32(w_low);
+      const __m512i p1 = kSigned ? _mm512_cvtepi16_epi32(w_high) : _mm512_cvtepu16_epi32(w_high);
+      if (negated[k]) {
+        a[2 * h] = _mm512_sub_epi32(a[2 * h], p0);
+        a[2 * h + 1] = _mm512_sub_epi32(a[2 * h + 1], p1);
+      } else {
+        a[2 * h] = _mm512_add_epi32(a[2 * h], p0);
+        a[2 * h + 1] = _mm512_add_epi32(a[2 * h + 1], p1);
+      }
+    }
+  }
+  for (int i = 0; i < 4; ++i) _mm512_storeu_si512(acc + 16 * i, a[i]);
+}
+#pragma GCC diagnostic pop
+
 }  // namespace
 
 void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size_t count,
@@ -258,6 +317,7 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const std::size_t group_slots = static_cast<std::size_t>(out_per_group) * taps;
   std::vector<std::int32_t> acc(static_cast<std::size_t>(out_per_group) * padded_columns);
   std::vector<const std::int32_t*> rows(group_slots);
+  std::vector<const std::uint16_t*> rows16(group_slots);
   std::unique_ptr<bool[]> negated(new bool[group_slots]);
   for (int g = 0; g < l.groups; ++g) {
     for (int ic = 0; ic < in_per_group; ++ic) {
@@ -300,8 +360,10 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       const std::int16_t* w = qc.weights.data() + static_cast<std::size_t>(f) * taps;
       for (int k = 0; k < taps; ++k) {
         const std::size_t slot = i * static_cast<std::size_t>(taps) + static_cast<std::size_t>(k);
-        rows[slot] = tables_[m].data() +
-                     (sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k])) * 256;
+        const std::size_t row = static_cast<std::size_t>(
+            sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k]));
+        rows[slot] = tables_[m].data() + row * 256;
+        rows16[slot] = tables16_[m].data() + row * 256;
         negated[slot] = sign_magnitude && w[k] < 0;
       }
       std::fill(acc.begin() + static_cast<std::ptrdiff_t>(i * padded_columns),
@@ -322,6 +384,12 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
                      padded_columns);
         } else if (sign_magnitude && !nonnegative) {
           tile_rows_signed(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
+        } else if (vector_tables_ && sign_magnitude) {
+          tile_rows_avx512<false>(a, rows16.data() + slot, negated.get() + slot, taps, x,
+                                  padded_columns);
+        } else if (vector_tables_) {
+          tile_rows_avx512<true>(a, rows16.data() + slot, negated.get() + slot, taps, x,
+                                 padded_columns);
         } else {
           tile_rows(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
         }

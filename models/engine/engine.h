@@ -88,13 +88,22 @@ struct Evaluation {
   double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
 };
 
+struct EngineOptions {
+  // Use only the portable code paths (no AVX-512 table lookups), e.g. to check that the vector
+  // paths give bit-identical results. By default the best path this CPU supports is chosen.
+  bool portable = false;
+};
+
 class Engine {
  public:
   // Every multiplier must have the signedness the network's operand format needs.
-  Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipliers);
+  Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipliers,
+         EngineOptions options = {});
 
   const QuantizedNetwork& network() const { return q_; }
   std::size_t multipliers() const { return tables_.size(); }
+  // Whether approximate products use the AVX-512 register-resident table lookups.
+  bool vector_tables() const { return vector_tables_; }
 
   // The logits of one image (uint8 pixels, CHW) under an assignment, dequantised.
   std::vector<float> logits(const std::uint8_t* image, const Assignment& assignment) const;
@@ -127,6 +136,9 @@ class Engine {
   // rows_[m][w * 256 + a] = product of operand a (activation) and w (weight) under multiplier m,
   // indexed by magnitudes (sign-magnitude) or by raw int8 patterns (two's complement).
   std::vector<std::vector<std::int32_t>> tables_;
+  // The same as 16-bit patterns (products of an 8x8 multiplier fit), for the vector path.
+  std::vector<std::vector<std::uint16_t>> tables16_;
+  bool vector_tables_ = false;
 };
 
 }  // namespace hawx::models

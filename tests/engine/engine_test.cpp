@@ -202,6 +202,45 @@ TEST(EngineTest, PerFilterAssignmentMatchesTheSlowReference) {
   EXPECT_TRUE(differs_from_exact);  // the approximate multipliers really were used
 }
 
+// The AVX-512 table lookups against the portable path: the same logits, bit for bit, for both
+// operand formats and a per-filter mix of multipliers.
+TEST(EngineTest, VectorAndPortablePathsAreBitIdentical) {
+  for (const bool is_signed : {false, true}) {
+    SCOPED_TRACE(is_signed ? "two's complement" : "sign-magnitude");
+    std::mt19937 random(17);
+    const Network net = small_network(random);
+    const Dataset images = random_images(random, net.input, 64);
+    const QuantizedNetwork q =
+        quantize(net, is_signed ? OperandFormat::kTwosComplement : OperandFormat::kSignMagnitude,
+                 images, 32);
+    const auto multipliers =
+        is_signed ? tables({"mul8s_exact", "mul8s_trunc4", "mul8s_drum4", "mul8s_mitchell"})
+                  : tables({"mul8u_exact", "mul8u_trunc4", "mul8u_drum4", "mul8u_roba"});
+    const Engine fast(q, multipliers);
+    EngineOptions portable_only;
+    portable_only.portable = true;
+    const Engine portable(q, multipliers, portable_only);
+    EXPECT_FALSE(portable.vector_tables());
+    if (__builtin_cpu_supports("avx512bw")) {
+      EXPECT_TRUE(fast.vector_tables());
+    }
+    Assignment mixed = Assignment::uniform(net, 0);
+    std::uint16_t next = 1;
+    for (auto& layer : mixed.filters) {
+      for (auto& m : layer) m = next++ % multipliers.size();
+    }
+    std::vector<const std::uint8_t*> all;
+    for (std::size_t i = 0; i < images.size(); ++i) all.push_back(images.image(i));
+    EXPECT_EQ(fast.logits(all.data(), all.size(), mixed),
+              portable.logits(all.data(), all.size(), mixed));
+    // And the slow reference agrees with the fast path in sign-magnitude.
+    if (!is_signed) {
+      EXPECT_EQ(fast.logits(images.image(3), mixed),
+                reference_logits(q, multipliers, mixed, images.image(3)));
+    }
+  }
+}
+
 TEST(EngineTest, DeterministicAcrossThreadCounts) {
   std::mt19937 random(5);
   const Network net = small_network(random);
