@@ -18,18 +18,6 @@
 namespace hawx::models {
 namespace {
 
-float activate(const Layer& l, float x) {
-  switch (l.activation) {
-    case Activation::kRelu:
-      return std::max(x, 0.0f);
-    case Activation::kClip:
-      return std::min(std::max(x, l.clip_min), l.clip_max);
-    case Activation::kNone:
-      break;
-  }
-  return x;
-}
-
 // Round half away from zero and saturate to [-levels, levels].
 std::int16_t quantize_value(float real, float scale, int levels) {
   const float q = std::round(real / scale);

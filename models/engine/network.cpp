@@ -326,18 +326,6 @@ class Lowering {
   std::map<std::string, Tensor> constants_;
 };
 
-float activate(const Layer& l, float x) {
-  switch (l.activation) {
-    case Activation::kRelu:
-      return std::max(x, 0.0f);
-    case Activation::kClip:
-      return std::min(std::max(x, l.clip_min), l.clip_max);
-    case Activation::kNone:
-      break;
-  }
-  return x;
-}
-
 void conv_float(const Layer& l, const std::vector<float>& in, std::vector<float>& out) {
   const int in_per_group = l.in.c / l.groups;
   const int out_per_group = l.out.c / l.groups;
@@ -397,6 +385,18 @@ void pool_float(const Layer& l, const std::vector<float>& in, std::vector<float>
 }
 
 }  // namespace
+
+float activate(const Layer& l, float x) {
+  switch (l.activation) {
+    case Activation::kRelu:
+      return std::max(x, 0.0f);
+    case Activation::kClip:
+      return std::min(std::max(x, l.clip_min), l.clip_max);
+    case Activation::kNone:
+      break;
+  }
+  return x;
+}
 
 std::int64_t Network::macs() const {
   std::int64_t total = 0;

@@ -71,6 +71,9 @@ struct Network {
   std::vector<int> compute_layers() const;
 };
 
+// A layer's activation applied to a real value (identity for Activation::kNone).
+float activate(const Layer& layer, float x);
+
 // `input` gives the image shape when the graph's input has unknown dimensions.
 Network lower(const Graph& graph, const Shape3& input);
 

@@ -25,17 +25,7 @@ using testing::HasSubstr;
 
 constexpr std::size_t kPlane = 32 * 32;
 
-// The message of the InputError `action` throws; "" and a test failure if it throws none.
-template <class Action>
-std::string input_error_of(Action&& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError, none was thrown";
-  return "";
-}
+using hawx::test::input_error_of;
 
 // Pixel `p` of channel `c` (0 red, 1 green, 2 blue) of the synthetic image number `image`:
 // different per channel, per position and per image.

@@ -26,17 +26,7 @@ using hawx::test::write_file;
 using testing::Contains;
 using testing::HasSubstr;
 
-// The message of the InputError `action` throws; "" and a test failure if it throws none.
-template <class Action>
-std::string input_error_of(Action&& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError, none was thrown";
-  return "";
-}
+using hawx::test::input_error_of;
 
 void append_u32(Bytes& out, std::uint32_t value) {
   for (int shift = 24; shift >= 0; shift -= 8) {

@@ -23,17 +23,7 @@ using hawx::test::data_dir;
 using hawx::test::TempDir;
 using testing::HasSubstr;
 
-// The message of the InputError `action` throws; "" and a test failure if it throws none.
-template <class Action>
-std::string input_error_of(Action&& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError, none was thrown";
-  return "";
-}
+using hawx::test::input_error_of;
 
 Dataset load(const std::string& name, Split split, const fs::path& root = data_dir()) {
   return load_dataset(name, DatasetRequest{root, split});

@@ -27,17 +27,7 @@ using hawx::test::write_file;
 using testing::AllOf;
 using testing::HasSubstr;
 
-// The message of the InputError `action` throws; "" and a test failure if it throws none.
-template <class Action>
-std::string input_error_of(Action&& action) {
-  try {
-    action();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected an InputError, none was thrown";
-  return "";
-}
+using hawx::test::input_error_of;
 
 std::string load_error(const fs::path& file) {
   return input_error_of([&] { load_onnx(file); });

@@ -14,7 +14,28 @@
 #include <string>
 #include <vector>
 
+#include "core/errors.h"
+
 namespace hawx::test {
+
+// The message of the exception of type E that `action` throws; "" and a test failure if it
+// throws none.
+template <class E, class Action>
+std::string message_of(Action&& action) {
+  try {
+    action();
+  } catch (const E& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected an exception, none was thrown";
+  return "";
+}
+
+// The message of the InputError `action` throws (a bad input file).
+template <class Action>
+std::string input_error_of(Action&& action) {
+  return message_of<InputError>(std::forward<Action>(action));
+}
 
 // `variable` from the environment if set, else the location the build compiled in.
 inline std::filesystem::path location(const char* variable, const char* built_in) {
