@@ -545,17 +545,18 @@ Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, i
   std::atomic<std::size_t> done{0};
   std::mutex progress_mutex;
   const int workers = std::max(1, threads);
-  // Batches of kBatch images, dealt round-robin to the threads: which thread runs a batch does
-  // not change any result.
+  // Batches of kBatch images, each taken by whichever thread is free (a thread that shares its
+  // core with other work does not hold the rest up). Which thread runs a batch changes no
+  // result: images are independent and histograms are integer sums.
   constexpr std::size_t kBatch = 32;
   const std::size_t batches = (n + kBatch - 1) / kBatch;
   const std::size_t layers = assignment.filters.size();
   std::vector<std::vector<OperandHistogram>> histograms(
       static_cast<std::size_t>(workers), std::vector<OperandHistogram>(layers, OperandHistogram{}));
+  std::atomic<std::size_t> next_batch{0};
   auto work = [&](int t) {
     std::vector<const std::uint8_t*> images;
-    for (std::size_t batch = static_cast<std::size_t>(t); batch < batches;
-         batch += static_cast<std::size_t>(workers)) {
+    for (std::size_t batch = next_batch++; batch < batches; batch = next_batch++) {
       const std::size_t first = batch * kBatch;
       const std::size_t count = std::min(kBatch, n - first);
       images.clear();
