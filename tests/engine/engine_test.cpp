@@ -344,35 +344,53 @@ TEST(EngineTest, NoiseInjectionIsSeededAndReachesTheOutputs) {
 
 // The zoo's LeNet-5 on the real MNIST test set: int8 with exact multipliers within 0.5 pp of the
 // float model (the float reference path, not the lowered network), for both operand formats.
-TEST(EngineTest, QuantisedLeNet5StaysWithinHalfAPointOfFloat) {
-  const auto file = test::source_dir() / "models/zoo/lenet5.onnx";
+// A zoo model on the first `images` images of its real test set: int8 with exact multipliers
+// within 0.5 pp of the float model (the float reference path, not the lowered network), for
+// both operand formats.
+void expect_int8_near_float(const std::string& model, const std::string& dataset,
+                            std::size_t images, double float_floor) {
+  const auto file = test::source_dir() / "models/zoo" / model;
   ASSERT_TRUE(std::filesystem::exists(file)) << file << " is missing (scripts/train_models.py)";
   const Graph graph = load_onnx(file);
-  const Dataset test = load_dataset("mnist", {test::data_dir(), Split::kTest});
-  const Dataset train = load_dataset("mnist", {test::data_dir(), Split::kTrain});
+  Dataset test = load_dataset(dataset, {test::data_dir(), Split::kTest});
+  test.truncate(images);
+  const Dataset train = load_dataset(dataset, {test::data_dir(), Split::kTrain});
 
   const FloatExecutor reference(graph);
   std::size_t float_correct = 0;
   const std::string input = graph.inputs.front().name;
   for (std::size_t i = 0; i < test.size(); ++i) {
-    Tensor x({1, 1, 28, 28});
-    for (std::size_t k = 0; k < 784; ++k) x.data[k] = test.image(i)[k] / 255.0f;
+    Tensor x({1, test.channels, test.height, test.width});
+    for (std::size_t k = 0; k < test.image_bytes(); ++k) x.data[k] = test.image(i)[k] / 255.0f;
     const Tensor z = reference.run({{input, x}}).begin()->second;
     const auto best = std::max_element(z.data.begin(), z.data.end()) - z.data.begin();
     float_correct += best == test.labels[i];
   }
   const double float_accuracy = static_cast<double>(float_correct) / test.size();
+  EXPECT_GT(float_accuracy, float_floor);
 
-  const Network net = lower(graph, {1, 28, 28});
+  const Network net = lower(graph, {test.channels, test.height, test.width});
   for (const auto& [format, exact] : {std::pair{OperandFormat::kSignMagnitude, "mul8u_exact"},
                                       std::pair{OperandFormat::kTwosComplement, "mul8s_exact"}}) {
     const Engine engine(quantize(net, format, train, 500), tables({exact}));
     const Evaluation e = engine.evaluate(test, Assignment::uniform(net, 0), 2);
-    std::printf("LeNet-5 on MNIST: float %.2f%%, int8 (%s) %.2f%%\n", 100 * float_accuracy, exact,
-                100 * e.accuracy());
+    std::printf("%s on %zu %s test images: float %.2f%%, int8 (%s) %.2f%%\n", model.c_str(),
+                test.size(), dataset.c_str(), 100 * float_accuracy, exact, 100 * e.accuracy());
     EXPECT_NEAR(e.accuracy(), float_accuracy, 0.005) << exact;
-    EXPECT_GT(float_accuracy, 0.97);
   }
+}
+
+TEST(EngineTest, QuantisedLeNet5StaysWithinHalfAPointOfFloat) {
+  expect_int8_near_float("lenet5.onnx", "mnist", 10000, 0.97);
+}
+
+TEST(EngineTest, QuantisedVgg11StaysWithinHalfAPointOfFloat) {
+  expect_int8_near_float("vgg11.onnx", "cifar10", 10000, 0.85);
+}
+
+// The float reference path is slow on ResNet-18's 35 M MACs per image: 2,000 images.
+TEST(EngineTest, QuantisedResNet18StaysWithinHalfAPointOfFloat) {
+  expect_int8_near_float("resnet18.onnx", "cifar10", 2000, 0.85);
 }
 
 }  // namespace
