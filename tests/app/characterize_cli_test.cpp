@@ -15,27 +15,19 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = test::CommandResult;
 
-// Runs a shell command line (tool path substituted for "hawx-cosim") in `dir`.
+// Runs a shell command line (tool path substituted for "hawx-cosim") in `dir` with `cache`.
 Result shell(const std::string& line, const fs::path& dir, const fs::path& cache) {
-  test::TempDir capture;
-  std::string tool = test::tool_path().string();
+  const std::string tool = test::tool_path().string();
   std::string command = line;
   for (std::size_t at = command.find("hawx-cosim"); at != std::string::npos;
        at = command.find("hawx-cosim", at + tool.size())) {
     command.replace(at, 10, tool);
   }
-  const std::string full = "cd '" + dir.string() + "' && HAWX_CACHE_DIR='" + cache.string() +
-                           "' sh -c '" + command + "' </dev/null >'" + (capture / "out").string() +
-                           "' 2>'" + (capture / "err").string() + "'";
-  const int status = std::system(full.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(capture / "out"),
-          test::read_file(capture / "err")};
+  return test::run_shell("cd " + test::shell_quote(dir.string()) +
+                         " && HAWX_CACHE_DIR=" + test::shell_quote(cache.string()) + " sh -c " +
+                         test::shell_quote(command));
 }
 
 fs::path shared_cache() { return fs::path(HAWX_TEST_CACHE_DIR); }

@@ -16,32 +16,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using Result = test::CommandResult;
+using test::shell_quote;
 
 // Runs the tool from the repository root (as the README does) with stdin closed.
 Result run_tool(const std::vector<std::string>& args) {
-  test::TempDir capture;
-  std::string command =
-      "cd " + quote(test::source_dir().string()) + " && " + quote(test::tool_path().string());
-  for (const auto& a : args) command += " " + quote(a);
-  command += " </dev/null >" + quote((capture / "out").string()) + " 2>" +
-             quote((capture / "err").string());
-  const int status = std::system(command.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = test::read_file(capture / "out");
-  r.err = test::read_file(capture / "err");
-  return r;
+  return test::run_tool(args, test::source_dir());
 }
 
 // A config file in `dir` whose dataset root is the real fetched data.
@@ -238,12 +218,28 @@ TEST(CliTest, KeysTableDocumentsEveryKey) {
   const Result r = run_tool({"validate", "configs/quickstart.yaml", "--keys"});
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string docs = test::read_file(test::source_dir() / "docs/config.md");
-  for (const char* key :
-       {"name", "seed", "dataset", "dataset.name", "dataset.root", "dataset.train_limit",
-        "dataset.test_limit", "tech", "multipliers", "multipliers[].builtin", "multipliers[].rtl",
-        "multipliers[].top", "multipliers[].port_a", "multipliers[].port_b", "multipliers[].port_p",
-        "multipliers[].signed", "multipliers[].name", "multipliers[].area_um2",
-        "multipliers[].energy_fj_per_op", "model", "model.onnx", "model.calibration_images"}) {
+  for (const char* key : {"name",
+                          "seed",
+                          "dataset",
+                          "dataset.name",
+                          "dataset.root",
+                          "dataset.train_limit",
+                          "dataset.test_limit",
+                          "tech",
+                          "multipliers",
+                          "multipliers[].builtin",
+                          "multipliers[].rtl",
+                          "multipliers[].top",
+                          "multipliers[].port_a",
+                          "multipliers[].port_b",
+                          "multipliers[].port_p",
+                          "multipliers[].signed",
+                          "multipliers[].name",
+                          "multipliers[].area_um2",
+                          "multipliers[].energy_fj_per_op",
+                          "model",
+                          "model.onnx",
+                          "model.calibration_images"}) {
     const std::string cell = std::string("| `") + key + "` |";
     EXPECT_THAT(r.out, HasSubstr(cell)) << key;
     EXPECT_THAT(docs, HasSubstr(cell)) << "docs/config.md does not document " << key;
@@ -278,8 +274,8 @@ TEST(CliTest, DefaultOutputFolderIsNamedAfterTheStudy) {
   test::write_file(dir / "configs/mystudy.yaml",
                    "dataset:\n  name: mnist\n  root: " + test::data_dir().string() +
                        "\n  train_limit: 10\n  test_limit: 10\n");
-  const std::string command = "cd " + quote(dir.path().string()) + " && " +
-                              quote(test::tool_path().string()) +
+  const std::string command = "cd " + shell_quote(dir.path().string()) + " && " +
+                              shell_quote(test::tool_path().string()) +
                               " run configs/mystudy.yaml >/dev/null 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_TRUE(fs::exists(dir / "results/mystudy/stats.json"));

@@ -14,22 +14,8 @@ namespace {
 using ::testing::HasSubstr;
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-Result run_tool(const std::vector<std::string>& args) {
-  test::TempDir capture;
-  std::string command = "'" + test::tool_path().string() + "'";
-  for (const auto& a : args) command += " '" + a + "'";
-  command +=
-      " </dev/null >'" + (capture / "out").string() + "' 2>'" + (capture / "err").string() + "'";
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, test::read_file(capture / "out"),
-          test::read_file(capture / "err")};
-}
+using Result = test::CommandResult;
+using test::run_tool;
 
 // A study of LeNet-5 on the first `test_images` MNIST test images.
 fs::path study(const test::TempDir& dir, const std::string& multipliers, int test_images = 2000,

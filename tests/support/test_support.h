@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -86,6 +87,38 @@ inline void write_file(const std::filesystem::path& file, const std::vector<std:
 inline std::string read_file(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// A shell word: the text in single quotes, inner quotes escaped.
+inline std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+struct CommandResult {
+  int code = -1;  // exit code; -1 if killed
+  std::string out;
+  std::string err;
+};
+
+// Runs a shell command line with stdin closed, capturing its stdout and stderr.
+inline CommandResult run_shell(const std::string& command) {
+  TempDir capture;
+  const std::string full = command + " </dev/null >" + shell_quote((capture / "out").string()) +
+                           " 2>" + shell_quote((capture / "err").string());
+  const int status = std::system(full.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(capture / "out"),
+          read_file(capture / "err")};
+}
+
+// Runs the built hawx-cosim with `args`, from `dir` (the working directory when empty).
+inline CommandResult run_tool(const std::vector<std::string>& args,
+                              const std::filesystem::path& dir = {}) {
+  std::string command = dir.empty() ? "" : "cd " + shell_quote(dir.string()) + " && ";
+  command += shell_quote(tool_path().string());
+  for (const auto& a : args) command += " " + shell_quote(a);
+  return run_shell(command);
 }
 
 }  // namespace hawx::test
