@@ -9,6 +9,9 @@
 //   mixed   per-filter assignment: filter f of every layer uses multiplier f mod 3 of --mixed
 //           (default mul8u_exact, mul8u_trunc4, mul8u_drum4), so exact and table filters
 //           alternate within each layer.
+// Then prefix reuse (Engine::prefix): a layer-level sweep that puts each design on every compute
+// layer from a boundary on (the middle one, then the last; earlier layers exact), timed as whole
+// evaluations and as one prefix plus continuations (same results, checked).
 // Prints images/s and top-1 accuracy per assignment, or one JSON object with --json (read by
 // bench/engine_vs_pytorch.py, which measures PyTorch in the same run).
 // --dump-table NAME FILE writes the product table of library design NAME as 65,536 raw
@@ -52,6 +55,14 @@ struct Options {
   std::vector<std::string> mixed = {"mul8u_exact", "mul8u_trunc4", "mul8u_drum4"};
   bool json = false;
   int repeats = 3;
+};
+
+struct Sweep {
+  std::size_t boundary = 0;  // first compute layer swept
+  double whole_s = 0.0;      // every variant evaluated from the images
+  double prefix_s = 0.0;     // one prefix, then every variant continued from it (prefix included)
+  double build_s = 0.0;      // the prefix alone
+  double megabytes = 0.0;    // its size
 };
 
 struct Result {
@@ -167,6 +178,38 @@ int run(const Options& o) {
     results.push_back(r);
   }
 
+  // Prefix reuse: a layer-level sweep that tries every design on the compute layers from a
+  // boundary on (earlier layers exact), by whole evaluations and by one prefix plus continuations.
+  std::vector<Sweep> sweeps;
+  const std::size_t computes = net.compute_layers().size();
+  for (std::size_t boundary : {computes / 2, computes - 1}) {
+    Sweep w;
+    w.boundary = boundary;
+    std::vector<hm::Assignment> variants;
+    for (std::size_t m = 0; m < names.size(); ++m) {
+      hm::Assignment a = hm::Assignment::uniform(net, 0);
+      for (std::size_t c = boundary; c < computes; ++c) {
+        std::fill(a.filters[c].begin(), a.filters[c].end(), static_cast<std::uint16_t>(m));
+      }
+      variants.push_back(a);
+    }
+    std::vector<std::size_t> whole_correct, prefix_correct;
+    auto start = Clock::now();
+    for (const auto& a : variants)
+      whole_correct.push_back(engine.evaluate(test, a, o.threads).correct);
+    w.whole_s = std::chrono::duration<double>(Clock::now() - start).count();
+    start = Clock::now();
+    const hm::Prefix prefix = engine.prefix(test, variants[0], boundary, o.threads);
+    w.build_s = std::chrono::duration<double>(Clock::now() - start).count();
+    for (const auto& a : variants) {
+      prefix_correct.push_back(engine.evaluate(prefix, test, a, o.threads).correct);
+    }
+    w.prefix_s = std::chrono::duration<double>(Clock::now() - start).count();
+    w.megabytes = static_cast<double>(prefix.bytes()) / 1e6;
+    if (whole_correct != prefix_correct) throw std::runtime_error("prefix results differ");
+    sweeps.push_back(w);
+  }
+
   if (o.json) {
     std::printf("{\"model\": %s, \"dataset\": %s, \"images\": %zu, \"threads\": %d, ",
                 quoted(o.model.string()).c_str(), quoted(o.dataset).c_str(), test.size(),
@@ -181,6 +224,14 @@ int run(const Options& o) {
           "\"accuracy\": %.6f}",
           i ? ", " : "", quoted(r.name).c_str(), quoted(r.multipliers).c_str(), r.seconds,
           r.images_per_s, r.accuracy);
+    }
+    std::printf("], \"sweeps\": [");
+    for (std::size_t i = 0; i < sweeps.size(); ++i) {
+      const Sweep& w = sweeps[i];
+      std::printf(
+          "%s{\"boundary\": %zu, \"designs\": %zu, \"whole_s\": %.6f, \"prefix_s\": %.6f, "
+          "\"prefix_build_s\": %.6f, \"prefix_mb\": %.3f}",
+          i ? ", " : "", w.boundary, names.size(), w.whole_s, w.prefix_s, w.build_s, w.megabytes);
     }
     std::printf("]}\n");
     return 0;
@@ -200,6 +251,13 @@ int run(const Options& o) {
   std::printf("approx / exact images/s: %.2f; mixed / exact: %.2f\n",
               results[1].images_per_s / results[0].images_per_s,
               results[2].images_per_s / results[0].images_per_s);
+  for (const Sweep& w : sweeps) {
+    std::printf(
+        "sweep from compute layer %zu of %zu over %zu designs: %.3f s whole, %.3f s with a prefix "
+        "(%.3f s of it the prefix, %.1f MB): %.2fx\n",
+        w.boundary, net.compute_layers().size(), names.size(), w.whole_s, w.prefix_s, w.build_s,
+        w.megabytes, w.whole_s / w.prefix_s);
+  }
   return 0;
 }
 

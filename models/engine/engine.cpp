@@ -418,10 +418,21 @@ std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images
                                                std::size_t first_image,
                                                std::vector<OperandHistogram>* histograms) const {
   check(assignment);
-  const Network& net = q_.net;
-  // v[value]: the integer maps of all images, one after the other.
-  std::vector<std::vector<std::int16_t>> v(net.values.size());
-  const std::size_t input_size = static_cast<std::size_t>(net.input.elements());
+  Maps v(q_.net.values.size());
+  load_images(images, count, v);
+  std::vector<float> real;
+  run(v, count, 0, q_.net.layers.size(), 0, assignment, probe, first_image, histograms, &real);
+  const std::size_t logits_size = static_cast<std::size_t>(q_.net.layers.back().out.elements());
+  std::vector<std::vector<float>> result(count);
+  for (std::size_t b = 0; b < count; ++b) {
+    result[b].assign(real.begin() + static_cast<std::ptrdiff_t>(b * logits_size),
+                     real.begin() + static_cast<std::ptrdiff_t>((b + 1) * logits_size));
+  }
+  return result;
+}
+
+void Engine::load_images(const std::uint8_t* const* images, std::size_t count, Maps& v) const {
+  const std::size_t input_size = static_cast<std::size_t>(q_.net.input.elements());
   v[0].resize(input_size * count);
   for (std::size_t b = 0; b < count; ++b) {
     for (std::size_t i = 0; i < input_size; ++i) {
@@ -431,9 +442,15 @@ std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images
                                      : quantize_value(pixel / 255.0f, q_.value_scale[0], q_.levels);
     }
   }
-  std::vector<float> real;  // the last layer's output before quantisation
-  std::size_t compute = 0;
-  for (std::size_t i = 0; i < net.layers.size(); ++i) {
+}
+
+void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, std::size_t compute,
+                 const Assignment& assignment, const Probe* probe, std::size_t first_image,
+                 std::vector<OperandHistogram>* histograms, std::vector<float>* real_out) const {
+  const Network& net = q_.net;
+  std::vector<float> unused;
+  std::vector<float>& real = real_out ? *real_out : unused;  // the last layer's real output
+  for (std::size_t i = from; i < to; ++i) {
     const Layer& l = net.layers[i];
     const bool last = i + 1 == net.layers.size();
     const std::size_t in_size = static_cast<std::size_t>(l.in.elements());
@@ -527,46 +544,24 @@ std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images
       }
     }
   }
-  const std::size_t logits_size = static_cast<std::size_t>(net.layers.back().out.elements());
-  std::vector<std::vector<float>> result(count);
-  for (std::size_t b = 0; b < count; ++b) {
-    result[b].assign(real.begin() + static_cast<std::ptrdiff_t>(b * logits_size),
-                     real.begin() + static_cast<std::ptrdiff_t>((b + 1) * logits_size));
-  }
-  return result;
 }
 
-Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, int threads,
-                            const std::function<void(std::size_t)>& progress,
-                            const Probe& probe) const {
-  check(assignment);
-  const std::size_t n = data.size();
-  std::vector<std::int16_t> predicted(n, -1);
-  std::atomic<std::size_t> done{0};
-  std::mutex progress_mutex;
-  const int workers = std::max(1, threads);
+void Engine::for_batches(std::size_t n, int threads,
+                         const std::function<void(std::size_t, std::size_t, int)>& work,
+                         const std::function<void(std::size_t)>& progress) const {
   // Batches of kBatch images, each taken by whichever thread is free (a thread that shares its
   // core with other work does not hold the rest up). Which thread runs a batch changes no
   // result: images are independent and histograms are integer sums.
   constexpr std::size_t kBatch = 32;
   const std::size_t batches = (n + kBatch - 1) / kBatch;
-  const std::size_t layers = assignment.filters.size();
-  std::vector<std::vector<OperandHistogram>> histograms(
-      static_cast<std::size_t>(workers), std::vector<OperandHistogram>(layers, OperandHistogram{}));
   std::atomic<std::size_t> next_batch{0};
-  auto work = [&](int t) {
-    std::vector<const std::uint8_t*> images;
+  std::atomic<std::size_t> done{0};
+  std::mutex progress_mutex;
+  auto worker = [&](int t) {
     for (std::size_t batch = next_batch++; batch < batches; batch = next_batch++) {
       const std::size_t first = batch * kBatch;
       const std::size_t count = std::min(kBatch, n - first);
-      images.clear();
-      for (std::size_t i = first; i < first + count; ++i) images.push_back(data.image(i));
-      const auto z = logits(images.data(), count, assignment, &probe, first,
-                            &histograms[static_cast<std::size_t>(t)]);
-      for (std::size_t i = 0; i < count; ++i) {
-        predicted[first + i] =
-            static_cast<std::int16_t>(std::max_element(z[i].begin(), z[i].end()) - z[i].begin());
-      }
+      work(first, count, t);
       const std::size_t finished = done += count;
       if (progress) {
         std::lock_guard<std::mutex> lock(progress_mutex);
@@ -575,9 +570,142 @@ Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, i
     }
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < workers; ++t) pool.emplace_back(work, t);
-  work(0);
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
   for (auto& th : pool) th.join();
+}
+
+std::size_t Prefix::bytes() const {
+  std::size_t total = 0;
+  for (const auto& m : maps_) total += m.size() * sizeof(std::int16_t);
+  return total;
+}
+
+Prefix Engine::prefix(const Dataset& data, const Assignment& assignment, std::size_t compute_layers,
+                      int threads, const std::function<void(std::size_t)>& progress) const {
+  check(assignment);
+  const std::vector<int> computes = q_.net.compute_layers();
+  if (compute_layers >= computes.size()) {
+    throw Error("a prefix covers fewer than the network's " + std::to_string(computes.size()) +
+                " compute layers, not " + std::to_string(compute_layers));
+  }
+  Prefix p;
+  p.compute_ = compute_layers;
+  p.next_layer_ = static_cast<std::size_t>(computes[compute_layers]);
+  p.leading_.assign(assignment.filters.begin(),
+                    assignment.filters.begin() + static_cast<std::ptrdiff_t>(compute_layers));
+  std::vector<bool> live(q_.net.values.size(), false);
+  for (std::size_t i = p.next_layer_; i < q_.net.layers.size(); ++i) {
+    const Layer& l = q_.net.layers[i];
+    live[static_cast<std::size_t>(l.input)] = true;
+    if (l.input2 >= 0) live[static_cast<std::size_t>(l.input2)] = true;
+  }
+  for (std::size_t v = 0; v < live.size(); ++v) {
+    // Values made at or after the boundary are not in the prefix.
+    if (!live[v]) continue;
+    bool made_later = false;
+    for (std::size_t i = p.next_layer_; i < q_.net.layers.size(); ++i) {
+      made_later |= q_.net.layers[i].output == static_cast<int>(v);
+    }
+    if (!made_later) p.live_.push_back(static_cast<int>(v));
+  }
+  p.images_ = data.size();
+  p.data_ = &data;
+  p.maps_.resize(p.live_.size());
+  for (std::size_t k = 0; k < p.live_.size(); ++k) {
+    p.maps_[k].resize(
+        static_cast<std::size_t>(q_.net.values[static_cast<std::size_t>(p.live_[k])].elements()) *
+        data.size());
+  }
+  for_batches(
+      data.size(), std::max(1, threads),
+      [&](std::size_t first, std::size_t count, int) {
+        std::vector<const std::uint8_t*> images;
+        for (std::size_t i = first; i < first + count; ++i) images.push_back(data.image(i));
+        Maps v(q_.net.values.size());
+        load_images(images.data(), count, v);
+        run(v, count, 0, p.next_layer_, 0, assignment, nullptr, first, nullptr, nullptr);
+        for (std::size_t k = 0; k < p.live_.size(); ++k) {
+          const std::vector<std::int16_t>& m = v[static_cast<std::size_t>(p.live_[k])];
+          std::copy(m.begin(), m.end(),
+                    p.maps_[k].begin() + static_cast<std::ptrdiff_t>(first * (m.size() / count)));
+        }
+      },
+      progress);
+  return p;
+}
+
+Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, int threads,
+                            const std::function<void(std::size_t)>& progress,
+                            const Probe& probe) const {
+  return evaluate_from(nullptr, data, assignment, threads, progress, probe);
+}
+
+Evaluation Engine::evaluate(const Prefix& from, const Dataset& data, const Assignment& assignment,
+                            int threads, const std::function<void(std::size_t)>& progress,
+                            const Probe& probe) const {
+  return evaluate_from(&from, data, assignment, threads, progress, probe);
+}
+
+Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
+                                 const Assignment& assignment, int threads,
+                                 const std::function<void(std::size_t)>& progress,
+                                 const Probe& probe) const {
+  check(assignment);
+  if (from) {
+    if (from->data_ != &data || from->images_ != data.size()) {
+      throw Error("the prefix was computed on another dataset");
+    }
+    for (std::size_t c = 0; c < from->compute_; ++c) {
+      if (assignment.filters[c] != from->leading_[c]) {
+        throw Error("the assignment differs from the prefix's in compute layer " +
+                    std::to_string(c) + " ('" +
+                    q_.net.layers[static_cast<std::size_t>(q_.net.compute_layers()[c])].name +
+                    "'), which the prefix covers");
+      }
+    }
+    if (probe.noise_layer >= 0 && static_cast<std::size_t>(probe.noise_layer) < from->compute_) {
+      throw Error("the probe adds noise to compute layer " + std::to_string(probe.noise_layer) +
+                  ", inside the prefix");
+    }
+  }
+  const std::size_t n = data.size();
+  std::vector<std::int16_t> predicted(n, -1);
+  const int workers = std::max(1, threads);
+  const std::size_t layers = assignment.filters.size();
+  std::vector<std::vector<OperandHistogram>> histograms(
+      static_cast<std::size_t>(workers), std::vector<OperandHistogram>(layers, OperandHistogram{}));
+  const std::size_t logits_size = static_cast<std::size_t>(q_.net.layers.back().out.elements());
+  for_batches(
+      n, workers,
+      [&](std::size_t first, std::size_t count, int t) {
+        Maps v(q_.net.values.size());
+        std::size_t start = 0, compute = 0;
+        if (from) {
+          for (std::size_t k = 0; k < from->live_.size(); ++k) {
+            const std::vector<std::int16_t>& all = from->maps_[k];
+            const std::size_t size = all.size() / from->images_;
+            v[static_cast<std::size_t>(from->live_[k])].assign(
+                all.begin() + static_cast<std::ptrdiff_t>(first * size),
+                all.begin() + static_cast<std::ptrdiff_t>((first + count) * size));
+          }
+          start = from->next_layer_;
+          compute = from->compute_;
+        } else {
+          std::vector<const std::uint8_t*> images;
+          for (std::size_t i = first; i < first + count; ++i) images.push_back(data.image(i));
+          load_images(images.data(), count, v);
+        }
+        std::vector<float> z;
+        run(v, count, start, q_.net.layers.size(), compute, assignment, &probe, first,
+            &histograms[static_cast<std::size_t>(t)], &z);
+        for (std::size_t i = 0; i < count; ++i) {
+          const auto begin = z.begin() + static_cast<std::ptrdiff_t>(i * logits_size);
+          predicted[first + i] = static_cast<std::int16_t>(
+              std::max_element(begin, begin + static_cast<std::ptrdiff_t>(logits_size)) - begin);
+        }
+      },
+      progress);
 
   Evaluation e;
   e.images = n;
@@ -598,6 +726,7 @@ Evaluation Engine::evaluate(const Dataset& data, const Assignment& assignment, i
       ++e.class_correct[data.labels[i]];
     }
   }
+  e.predicted = std::move(predicted);
   return e;
 }
 

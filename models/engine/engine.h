@@ -82,15 +82,40 @@ using OperandHistogram = std::array<std::uint64_t, 256>;
 struct Evaluation {
   std::size_t images = 0;
   std::size_t correct = 0;
+  std::vector<std::int16_t> predicted;  // per image: the class with the largest logit
   std::vector<std::size_t> class_total;
   std::vector<std::size_t> class_correct;
   std::vector<OperandHistogram> operand_histograms;  // per compute layer, when probed
   double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
 };
 
+// The integer outputs of a network's leading layers for every image of a dataset, computed once
+// under the leading part of an assignment. Evaluating an assignment that agrees with it on those
+// layers starts from here instead of from the images: a layer-level search that varies only
+// later layers pays for the shared front once. Made by Engine::prefix; holds every value a later
+// layer reads (the last feature map, plus any a residual add still needs).
+class Prefix {
+ public:
+  // The compute layers it covers: [0, layers()); later assignments must agree on these.
+  std::size_t layers() const { return compute_; }
+  std::size_t images() const { return images_; }
+  std::size_t bytes() const;
+
+ private:
+  friend class Engine;
+  std::size_t compute_ = 0;                          // compute layers covered
+  std::size_t next_layer_ = 0;                       // the network layer the rest starts at
+  std::vector<std::vector<std::uint16_t>> leading_;  // the assignment of the covered layers
+  std::vector<int> live_;                            // values later layers read
+  std::vector<std::vector<std::int16_t>> maps_;      // per live value: the maps of all images
+  std::size_t images_ = 0;
+  const Dataset* data_ = nullptr;
+};
+
 struct EngineOptions {
-  // Use only the portable code paths (no AVX-512 table lookups), e.g. to check that the vector
-  // paths give bit-identical results. By default the best path this CPU supports is chosen.
+  // Use only the portable code paths (no AVX-512 table lookups or VNNI dot products), e.g. to
+  // check that the vector paths give bit-identical results. By default the best path this CPU
+  // supports is chosen.
   bool portable = false;
 };
 
@@ -122,7 +147,37 @@ class Engine {
                       const std::function<void(std::size_t)>& progress = {},
                       const Probe& probe = {}) const;
 
+  // Runs the first `compute_layers` compute layers (and everything before the next one) on every
+  // image of `data` under `assignment`'s choices for those layers, and keeps what later layers
+  // need. compute_layers must be below the number of compute layers.
+  Prefix prefix(const Dataset& data, const Assignment& assignment, std::size_t compute_layers,
+                int threads = 2, const std::function<void(std::size_t)>& progress = {}) const;
+  // evaluate() continued from a prefix of the same dataset: the same result as evaluate(data,
+  // assignment, ...), bit for bit, as long as `assignment` agrees with the prefix's on the layers
+  // it covers (Error otherwise). The probe's noise layer must come after the prefix; operand
+  // histograms count only the layers run here (the covered ones stay zero).
+  Evaluation evaluate(const Prefix& from, const Dataset& data, const Assignment& assignment,
+                      int threads = 2, const std::function<void(std::size_t)>& progress = {},
+                      const Probe& probe = {}) const;
+
  private:
+  using Maps = std::vector<std::vector<std::int16_t>>;  // per network value: maps of a batch
+  // The integer input maps of `count` images.
+  void load_images(const std::uint8_t* const* images, std::size_t count, Maps& v) const;
+  // Runs network layers [from, to) on a batch; `compute` is the compute-layer number of the
+  // first compute layer among them. `real` receives the last layer's real outputs when it runs.
+  void run(Maps& v, std::size_t count, std::size_t from, std::size_t to, std::size_t compute,
+           const Assignment& assignment, const Probe* probe, std::size_t first_image,
+           std::vector<OperandHistogram>* histograms, std::vector<float>* real) const;
+  // Calls work(first, count, thread) for batches of images on `threads` threads, each batch taken
+  // by whichever thread is free, and reports progress.
+  void for_batches(std::size_t n, int threads,
+                   const std::function<void(std::size_t, std::size_t, int)>& work,
+                   const std::function<void(std::size_t)>& progress) const;
+  Evaluation evaluate_from(const Prefix* from, const Dataset& data, const Assignment& assignment,
+                           int threads, const std::function<void(std::size_t)>& progress,
+                           const Probe& probe) const;
+
   void check(const Assignment& a) const;
   // Runs one convolution on the integer feature maps of `count` images (each map contiguous).
   void conv(int layer, const std::vector<std::uint16_t>& choice, std::size_t count,

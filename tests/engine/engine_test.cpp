@@ -257,6 +257,75 @@ TEST(EngineTest, DeterministicAcrossThreadCounts) {
   EXPECT_EQ(one.images, 300u);
 }
 
+// Continuing from a prefix gives what a whole evaluation gives, image by image, for every
+// boundary of a network with residual adds (so the prefix holds more than one live map), and
+// assignments that differ only after the boundary.
+TEST(EngineTest, PrefixContinuesBitIdenticallyOnResNet18) {
+  const auto file = test::source_dir() / "models/zoo/resnet18.onnx";
+  ASSERT_TRUE(std::filesystem::exists(file)) << file;
+  Dataset test = load_dataset("cifar10", {test::data_dir(), Split::kTest});
+  test.truncate(64);
+  const Network net = lower(load_onnx(file), {test.channels, test.height, test.width});
+  const Engine engine(quantize(net, OperandFormat::kSignMagnitude, test, 32),
+                      tables({"mul8u_exact", "mul8u_trunc6", "mul8u_drum4"}));
+  const std::size_t layers = net.compute_layers().size();
+  std::mt19937 random(11);
+  std::uniform_int_distribution<int> pick(0, 2);
+  Assignment leading = Assignment::uniform(net, 0);
+  for (auto& layer : leading.filters) {
+    for (auto& m : layer) m = static_cast<std::uint16_t>(pick(random));
+  }
+  bool some_prefix_had_two_maps = false;
+  for (std::size_t boundary : {std::size_t{0}, std::size_t{2}, layers - 1}) {
+    const Prefix prefix = engine.prefix(test, leading, boundary, 2);
+    EXPECT_EQ(prefix.layers(), boundary);
+    EXPECT_GT(prefix.bytes(), 0u);
+    // More than the boundary layer's input map: a residual add's other operand is kept too.
+    const Layer& next = net.layers[static_cast<std::size_t>(net.compute_layers()[boundary])];
+    some_prefix_had_two_maps |= prefix.bytes() > test.size() * sizeof(std::int16_t) *
+                                                     static_cast<std::size_t>(next.in.elements());
+    for (int variant = 0; variant < 2; ++variant) {
+      Assignment later = leading;
+      for (std::size_t c = boundary; c < layers; ++c) {
+        for (auto& m : later.filters[c]) m = static_cast<std::uint16_t>(pick(random));
+      }
+      const Evaluation whole = engine.evaluate(test, later, 2);
+      const Evaluation resumed = engine.evaluate(prefix, test, later, 2);
+      EXPECT_EQ(resumed.predicted, whole.predicted) << "boundary " << boundary;
+      EXPECT_EQ(resumed.class_correct, whole.class_correct);
+      EXPECT_EQ(resumed.correct, whole.correct);
+    }
+  }
+  EXPECT_TRUE(some_prefix_had_two_maps);
+}
+
+TEST(EngineTest, PrefixRejectsAssignmentsThatDisagreeWithIt) {
+  std::mt19937 random(13);
+  const Network net = small_network(random);
+  const Dataset images = random_images(random, net.input, 40);
+  const Dataset others = random_images(random, net.input, 40);
+  const Engine engine(quantize(net, OperandFormat::kSignMagnitude, images, 20),
+                      tables({"mul8u_exact", "mul8u_drum4"}));
+  const Assignment a = Assignment::per_layer(net, {1, 0, 0});
+  EXPECT_THROW(engine.prefix(images, a, 3), Error);  // covers every compute layer
+  const Prefix prefix = engine.prefix(images, a, 2);
+  EXPECT_EQ(engine.evaluate(prefix, images, Assignment::per_layer(net, {1, 0, 1})).predicted,
+            engine.evaluate(images, Assignment::per_layer(net, {1, 0, 1})).predicted);
+  try {
+    engine.evaluate(prefix, images, Assignment::per_layer(net, {1, 1, 0}));
+    ADD_FAILURE() << "a changed covered layer was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'depthwise'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(engine.evaluate(prefix, others, a), Error);
+  Probe noisy;
+  noisy.noise_layer = 1;
+  noisy.noise_std = 0.1;
+  EXPECT_THROW(engine.evaluate(prefix, images, a, 2, {}, noisy), Error);
+  noisy.noise_layer = 2;
+  EXPECT_NO_THROW(engine.evaluate(prefix, images, a, 2, {}, noisy));
+}
+
 TEST(EngineTest, RejectsMismatchedSignednessAndAssignments) {
   std::mt19937 random(3);
   const Network net = small_network(random);
