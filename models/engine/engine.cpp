@@ -128,6 +128,26 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
                EngineOptions options)
     : q_(std::move(network)), multipliers_(std::move(multipliers)) {
   vector_tables_ = !options.portable && __builtin_cpu_supports("avx512bw");
+  vnni_ = !options.portable && __builtin_cpu_supports("avx512bw") &&
+          __builtin_cpu_supports("avx512vnni");
+  // The exact path's weights in pairs of taps (the second of an odd count is 0).
+  pairs_.resize(q_.net.layers.size());
+  for (std::size_t i = 0; i < q_.net.layers.size(); ++i) {
+    const Layer& l = q_.net.layers[i];
+    if (l.kind != Layer::Kind::kConv) continue;
+    const std::size_t taps = static_cast<std::size_t>(l.taps());
+    const std::size_t pairs = (taps + 1) / 2;
+    pairs_[i].assign(pairs * static_cast<std::size_t>(l.filters()), 0);
+    for (std::size_t f = 0; f < static_cast<std::size_t>(l.filters()); ++f) {
+      const std::int16_t* w = q_.conv[i].weights.data() + f * taps;
+      for (std::size_t j = 0; j < pairs; ++j) {
+        const auto even = static_cast<std::uint16_t>(w[2 * j]);
+        const auto odd = static_cast<std::uint16_t>(2 * j + 1 < taps ? w[2 * j + 1] : 0);
+        pairs_[i][f * pairs + j] = static_cast<std::int32_t>(
+            static_cast<std::uint32_t>(even) | (static_cast<std::uint32_t>(odd) << 16));
+      }
+    }
+  }
   const bool want_signed = q_.format == OperandFormat::kTwosComplement;
   for (const auto& table : multipliers_) {
     if (table.is_signed() != want_signed) {
@@ -227,31 +247,43 @@ HAWX_KERNEL void tile_rows_signed(std::int32_t* acc, const std::int32_t* const* 
 
 // AVX-512BW: the 256-entry row of 16-bit products of one weight sits in eight registers; each
 // operand pattern picks its product with vpermt2w (64 entries at a time) and two mask blends.
-// 32 lookups per step instead of 32 loads. Same sums as tile_rows, bit for bit: the products
-// are the table's 16-bit patterns, zero-extended (unsigned) or sign-extended (signed).
+// 32 lookups per step instead of 32 loads. Same sums as tile_rows / tile_rows_signed, bit for
+// bit: the products are the table's 16-bit patterns, zero-extended (unsigned) or sign-extended
+// (signed), and in sign-magnitude the operand's sign flips its product as it does there.
 // GCC 12's AVX-512 headers pass _mm256_undefined_*() placeholders that -Wmaybe-uninitialized
 // reports inside the intrinsics; nothing here is uninitialised.
+enum class TableFormat {
+  kMagnitudes,      // sign-magnitude, operands >= 0: index = operand
+  kSignMagnitude,   // sign-magnitude, operands of either sign: index = |operand|, sign applied
+  kTwosComplement,  // index = the operand's 8-bit pattern, products sign-extended
+};
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-template <bool kSigned>
+template <TableFormat kFormat>
 __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* acc,
                                                                   const std::uint16_t* const* rows,
                                                                   const bool* negated, int taps,
                                                                   const std::int16_t* x,
                                                                   std::size_t stride) {
   static_assert(kTile == 64, "two halves of 32 lanes");
+  constexpr bool kSigned = kFormat == TableFormat::kTwosComplement;
   __m512i a[4];
   for (int i = 0; i < 4; ++i) a[i] = _mm512_loadu_si512(acc + 16 * i);
   const __m512i low_byte = _mm512_set1_epi16(0xFF);
   const __m512i bit6 = _mm512_set1_epi16(0x40);
   const __m512i bit7 = _mm512_set1_epi16(0x80);
+  const __m512i zero = _mm512_setzero_si512();
   for (int k = 0; k < taps; ++k) {
     const std::uint16_t* r = rows[k];
     __m512i t[8];
     for (int i = 0; i < 8; ++i) t[i] = _mm512_loadu_si512(r + 32 * i);
     const std::int16_t* xr = x + static_cast<std::size_t>(k) * stride;
     for (int h = 0; h < 2; ++h) {
-      const __m512i idx = _mm512_and_si512(_mm512_loadu_si512(xr + 32 * h), low_byte);
+      const __m512i operand = _mm512_loadu_si512(xr + 32 * h);
+      const __m512i idx = kFormat == TableFormat::kSignMagnitude
+                              ? _mm512_abs_epi16(operand)
+                              : _mm512_and_si512(operand, low_byte);
       const __m512i r01 = _mm512_permutex2var_epi16(t[0], idx, t[1]);
       const __m512i r23 = _mm512_permutex2var_epi16(t[2], idx, t[3]);
       const __m512i r45 = _mm512_permutex2var_epi16(t[4], idx, t[5]);
@@ -262,8 +294,14 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
                                                 _mm512_mask_blend_epi16(m6, r45, r67));
       const __m256i w_low = _mm512_castsi512_si256(w);
       const __m256i w_high = _mm512_extracti64x4_epi64(w, 1);
-      const __m512i p0 = kSigned ? _mm512_cvtepi16_epi32(w_low) : _mm512_cvtepu16_epi32(w_low);
-      const __m512i p1 = kSigned ? _mm512_cvtepi16_epi32(w_high) : _mm512_cvtepu16_epi32(w_high);
+      __m512i p0 = kSigned ? _mm512_cvtepi16_epi32(w_low) : _mm512_cvtepu16_epi32(w_low);
+      __m512i p1 = kSigned ? _mm512_cvtepi16_epi32(w_high) : _mm512_cvtepu16_epi32(w_high);
+      if (kFormat == TableFormat::kSignMagnitude) {
+        // Negative operands flip their products.
+        const __mmask32 negative = _mm512_movepi16_mask(operand);
+        p0 = _mm512_mask_sub_epi32(p0, static_cast<__mmask16>(negative), zero, p0);
+        p1 = _mm512_mask_sub_epi32(p1, static_cast<__mmask16>(negative >> 16), zero, p1);
+      }
       if (negated[k]) {
         a[2 * h] = _mm512_sub_epi32(a[2 * h], p0);
         a[2 * h + 1] = _mm512_sub_epi32(a[2 * h + 1], p1);
@@ -275,7 +313,79 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
   }
   for (int i = 0; i < 4; ++i) _mm512_storeu_si512(acc + 16 * i, a[i]);
 }
+
+// AVX-512 VNNI exact products: vpdpwssd multiplies pairs of 16-bit operands and adds both
+// products to a 32-bit lane, so two taps go in one instruction. `pairs` holds the weights of
+// taps 2j and 2j+1 as one 32-bit word (low half first); rows 2j and 2j+1 of x are interleaved
+// with unpacklo/hi, which orders the columns within 128-bit lanes (columns 0-3 and 8-11 of
+// each 16 in `lo`, 4-7 and 12-15 in `hi`); the permutes at the end restore the order. Operands
+// and weights are within [-255, 255]: the products and sums are the exact integers.
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_exact_vnni(
+    std::int32_t* acc, const std::int32_t* pairs, int pair_count, const std::int16_t* x,
+    std::size_t stride) {
+  static_assert(kTile == 64, "two halves of 32 lanes");
+  // [parity][half]: even and odd pairs in separate accumulators to hide vpdpwssd's latency.
+  __m512i lo[2][2], hi[2][2];
+  for (int p = 0; p < 2; ++p) {
+    for (int h = 0; h < 2; ++h) lo[p][h] = hi[p][h] = _mm512_setzero_si512();
+  }
+  for (int j = 0; j < pair_count; ++j) {
+    const int p = j & 1;
+    const __m512i w = _mm512_set1_epi32(pairs[j]);
+    const std::int16_t* r0 = x + static_cast<std::size_t>(2 * j) * stride;
+    const std::int16_t* r1 = r0 + stride;
+    for (int h = 0; h < 2; ++h) {
+      const __m512i a = _mm512_loadu_si512(r0 + 32 * h);
+      const __m512i b = _mm512_loadu_si512(r1 + 32 * h);
+      lo[p][h] = _mm512_dpwssd_epi32(lo[p][h], _mm512_unpacklo_epi16(a, b), w);
+      hi[p][h] = _mm512_dpwssd_epi32(hi[p][h], _mm512_unpackhi_epi16(a, b), w);
+    }
+  }
+  // Columns 0-15 of a half: lo lane 0, hi lane 0, lo lane 1, hi lane 1; 16-31: lanes 2 and 3.
+  const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
+  const __m512i second =
+      _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
+  for (int h = 0; h < 2; ++h) {
+    const __m512i l = _mm512_add_epi32(lo[0][h], lo[1][h]);
+    const __m512i u = _mm512_add_epi32(hi[0][h], hi[1][h]);
+    std::int32_t* out = acc + 32 * h;
+    _mm512_storeu_si512(
+        out, _mm512_add_epi32(_mm512_loadu_si512(out), _mm512_permutex2var_epi32(l, first, u)));
+    _mm512_storeu_si512(out + 16, _mm512_add_epi32(_mm512_loadu_si512(out + 16),
+                                                   _mm512_permutex2var_epi32(l, second, u)));
+  }
+}
 #pragma GCC diagnostic pop
+
+}  // namespace
+
+namespace {
+
+// Floor division for any signs (the window arithmetic below meets negative numerators).
+int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Requantises one output map: real = activation(acc * to_real), then round half away from zero
+// of real / scale, saturated to [-levels, levels] (the documented arithmetic, in a form the
+// compiler vectorises: clamping before rounding to an integer bound gives the same integer).
+HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t n, float to_real, float low,
+                            float high, float scale, float levels, std::int16_t* out,
+                            float* real_out) {
+  for (std::size_t p = 0; p < n; ++p) {
+    const float real = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
+    const float x = std::min(std::max(real / scale, -levels), levels);
+    const std::int32_t t = static_cast<std::int32_t>(x);  // toward zero
+    const float rest = x - static_cast<float>(t);         // exact
+    out[p] = static_cast<std::int16_t>(t + (rest >= 0.5f) - (rest <= -0.5f));
+    if (real_out) real_out[p] = real;
+  }
+}
+
+// Every thread keeps its scratch buffers across layers and batches.
+template <typename T>
+T* scratch(std::vector<T>& buffer, std::size_t size) {
+  if (buffer.size() < size) buffer.resize(size);
+  return buffer.data();
+}
 
 }  // namespace
 
@@ -296,14 +406,20 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const float out_scale = q_.value_scale[l.output];
   const bool sign_magnitude = q_.format == OperandFormat::kSignMagnitude;
   const bool nonnegative = !q_.value_signed[l.input];
+  const std::vector<std::int32_t>& layer_pairs = pairs_[static_cast<std::size_t>(index)];
+  const std::size_t pair_count = static_cast<std::size_t>(taps + 1) / 2;
 
   // Patches: patch[k * columns + column] is the operand tap k of that output position sees (0 in
-  // the padding, which a real array multiplies too).
-  // Rows padded to whole tiles (the padding columns are computed and ignored).
+  // the padding, which a real array multiplies too). Rows padded to whole tiles (the padding
+  // columns are computed and ignored), and one zero row more for the pairs of an odd tap count.
   const std::size_t padded_columns = (columns + kTile - 1) / kTile * kTile;
-  std::vector<std::int16_t> patch(static_cast<std::size_t>(taps) * padded_columns, 0);
+  thread_local std::vector<std::int16_t> patch_buffer;
+  thread_local std::vector<std::int32_t> acc_buffer;
+  std::int16_t* patch = scratch(patch_buffer, static_cast<std::size_t>(taps + 1) * padded_columns);
+  std::int32_t* acc = scratch(acc_buffer, static_cast<std::size_t>(out_per_group) * padded_columns);
+  std::fill(patch + static_cast<std::size_t>(taps) * padded_columns,
+            patch + static_cast<std::size_t>(taps + 1) * padded_columns, 0);
   const std::size_t group_slots = static_cast<std::size_t>(out_per_group) * taps;
-  std::vector<std::int32_t> acc(static_cast<std::size_t>(out_per_group) * padded_columns);
   std::vector<const std::int32_t*> rows(group_slots);
   std::vector<const std::uint16_t*> rows16(group_slots);
   std::unique_ptr<bool[]> negated(new bool[group_slots]);
@@ -313,26 +429,43 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       for (int ky = 0; ky < l.kernel_h; ++ky) {
         for (int kx = 0; kx < l.kernel_w; ++kx) {
           std::int16_t* row =
-              patch.data() +
+              patch +
               static_cast<std::size_t>((ic * l.kernel_h + ky) * l.kernel_w + kx) * padded_columns;
+          // The output columns whose input column is inside the map: [x_begin, x_end).
+          const int shift = kx * l.dilation_w - l.pad_left;  // input x = ox * stride + shift
+          const int x_begin = std::min(l.out.w, std::max(0, -floor_div(shift, l.stride_w)));
+          const int x_end =
+              std::max(x_begin, std::min(l.out.w, floor_div(l.in.w - 1 - shift, l.stride_w) + 1));
           for (std::size_t b = 0; b < count; ++b) {
             const std::int16_t* map =
                 in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
             for (int oy = 0; oy < l.out.h; ++oy) {
               const int y = oy * l.stride_h - l.pad_top + ky * l.dilation_h;
-              for (int ox = 0; ox < l.out.w; ++ox) {
-                const int x = ox * l.stride_w - l.pad_left + kx * l.dilation_w;
-                const bool inside = y >= 0 && y < l.in.h && x >= 0 && x < l.in.w;
-                *row++ = inside ? map[static_cast<std::size_t>(y) * l.in.w + x] : 0;
+              if (y < 0 || y >= l.in.h) {
+                std::fill(row, row + l.out.w, 0);
+                row += l.out.w;
+                continue;
               }
+              const std::int16_t* source = map + static_cast<std::size_t>(y) * l.in.w + shift;
+              int ox = 0;
+              for (; ox < x_begin; ++ox) *row++ = 0;
+              if (l.stride_w == 1) {
+                std::copy(source + x_begin, source + x_end, row);
+                row += x_end - x_begin;
+                ox = x_end;
+              } else {
+                for (; ox < x_end; ++ox) *row++ = source[ox * l.stride_w];
+              }
+              for (; ox < l.out.w; ++ox) *row++ = 0;
             }
           }
+          std::fill(row, row + (padded_columns - columns), 0);
         }
       }
     }
     if (histogram) {
       for (int k = 0; k < taps; ++k) {
-        const std::int16_t* x = patch.data() + static_cast<std::size_t>(k) * padded_columns;
+        const std::int16_t* x = patch + static_cast<std::size_t>(k) * padded_columns;
         for (std::size_t i = 0; i < columns; ++i) {
           ++(*histogram)[sign_magnitude ? std::abs(x[i]) : static_cast<std::uint8_t>(x[i])];
         }
@@ -345,6 +478,9 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
     for (std::size_t i = 0; i < filters; ++i) {
       const int f = g * out_per_group + static_cast<int>(i);
       const std::uint16_t m = choice[static_cast<std::size_t>(f)];
+      std::fill(acc + i * padded_columns, acc + (i + 1) * padded_columns,
+                qc.bias[static_cast<std::size_t>(f)]);
+      if (exact_[m]) continue;
       const std::int16_t* w = qc.weights.data() + static_cast<std::size_t>(f) * taps;
       for (int k = 0; k < taps; ++k) {
         const std::size_t slot = i * static_cast<std::size_t>(taps) + static_cast<std::size_t>(k);
@@ -354,55 +490,64 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         rows16[slot] = tables16_[m].data() + row * 256;
         negated[slot] = sign_magnitude && w[k] < 0;
       }
-      std::fill(acc.begin() + static_cast<std::ptrdiff_t>(i * padded_columns),
-                acc.begin() + static_cast<std::ptrdiff_t>((i + 1) * padded_columns),
-                qc.bias[static_cast<std::size_t>(f)]);
     }
     // Tiles outside, filters inside: a tile of the patches (taps x kTile) stays in the L1 cache
     // while every filter of the group uses it.
     for (std::size_t t = 0; t < padded_columns; t += kTile) {
-      const std::int16_t* x = patch.data() + t;
+      const std::int16_t* x = patch + t;
       for (std::size_t i = 0; i < filters; ++i) {
         const int f = g * out_per_group + static_cast<int>(i);
         const std::uint16_t m = choice[static_cast<std::size_t>(f)];
-        std::int32_t* a = acc.data() + i * padded_columns + t;
+        std::int32_t* a = acc + i * padded_columns + t;
         const std::size_t slot = i * static_cast<std::size_t>(taps);
-        if (exact_[m]) {
+        if (exact_[m] && vnni_) {
+          tile_exact_vnni(a, layer_pairs.data() + static_cast<std::size_t>(f) * pair_count,
+                          static_cast<int>(pair_count), x, padded_columns);
+        } else if (exact_[m]) {
           tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x,
                      padded_columns);
+        } else if (vector_tables_ && !sign_magnitude) {
+          tile_rows_avx512<TableFormat::kTwosComplement>(
+              a, rows16.data() + slot, negated.get() + slot, taps, x, padded_columns);
+        } else if (vector_tables_ && nonnegative) {
+          tile_rows_avx512<TableFormat::kMagnitudes>(a, rows16.data() + slot, negated.get() + slot,
+                                                     taps, x, padded_columns);
+        } else if (vector_tables_) {
+          tile_rows_avx512<TableFormat::kSignMagnitude>(
+              a, rows16.data() + slot, negated.get() + slot, taps, x, padded_columns);
         } else if (sign_magnitude && !nonnegative) {
           tile_rows_signed(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
-        } else if (vector_tables_ && sign_magnitude) {
-          tile_rows_avx512<false>(a, rows16.data() + slot, negated.get() + slot, taps, x,
-                                  padded_columns);
-        } else if (vector_tables_) {
-          tile_rows_avx512<true>(a, rows16.data() + slot, negated.get() + slot, taps, x,
-                                 padded_columns);
         } else {
           tile_rows(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
         }
       }
     }
+    float low = -std::numeric_limits<float>::infinity();
+    float high = std::numeric_limits<float>::infinity();
+    if (l.activation == Activation::kRelu) low = 0.0f;
+    if (l.activation == Activation::kClip) low = l.clip_min, high = l.clip_max;
     for (std::size_t i = 0; i < filters; ++i) {
       const std::size_t f = static_cast<std::size_t>(g * out_per_group) + i;
       const float to_real = in_scale * qc.weight_scale[f];
-      const std::int32_t* a = acc.data() + i * padded_columns;
+      const std::int32_t* a = acc + i * padded_columns;
       for (std::size_t b = 0; b < count; ++b) {
+        const std::size_t o = b * out_size + f * positions;
+        if (noise_std <= 0.0) {
+          requantize(a + b * positions, positions, to_real, low, high, out_scale,
+                     static_cast<float>(q_.levels), out + o, real_out ? real_out + o : nullptr);
+          continue;
+        }
         // One noise stream per (image, filter): the same whatever the batch or thread. Made only
         // when noise is asked for: seeding a generator costs more than the image's arithmetic.
-        std::optional<std::mt19937_64> random;
-        std::normal_distribution<double> noise(0.0, noise_std > 0.0 ? noise_std : 1.0);
-        if (noise_std > 0.0) {
-          random.emplace(noise_seed ^ ((first_image + b) * 0x9E3779B97F4A7C15ull) ^
-                         (f * 0xC2B2AE3D27D4EB4Full));
-        }
+        std::mt19937_64 random(noise_seed ^ ((first_image + b) * 0x9E3779B97F4A7C15ull) ^
+                               (f * 0xC2B2AE3D27D4EB4Full));
+        std::normal_distribution<double> noise(0.0, noise_std);
         for (std::size_t p = 0; p < positions; ++p) {
-          float pre = static_cast<float>(a[b * positions + p]) * to_real;
-          if (random) pre += static_cast<float>(noise(*random));
+          const float pre = static_cast<float>(a[b * positions + p]) * to_real +
+                            static_cast<float>(noise(random));
           const float real = activate(l, pre);
-          const std::size_t o = b * out_size + f * positions + p;
-          if (real_out) real_out[o] = real;
-          out[o] = quantize_value(real, out_scale, q_.levels);
+          if (real_out) real_out[o + p] = real;
+          out[o + p] = quantize_value(real, out_scale, q_.levels);
         }
       }
     }
@@ -552,7 +697,7 @@ void Engine::for_batches(std::size_t n, int threads,
   // Batches of kBatch images, each taken by whichever thread is free (a thread that shares its
   // core with other work does not hold the rest up). Which thread runs a batch changes no
   // result: images are independent and histograms are integer sums.
-  constexpr std::size_t kBatch = 32;
+  constexpr std::size_t kBatch = 64;
   const std::size_t batches = (n + kBatch - 1) / kBatch;
   std::atomic<std::size_t> next_batch{0};
   std::atomic<std::size_t> done{0};

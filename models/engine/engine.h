@@ -194,6 +194,9 @@ class Engine {
   // The same as 16-bit patterns (products of an 8x8 multiplier fit), for the vector path.
   std::vector<std::vector<std::uint16_t>> tables16_;
   bool vector_tables_ = false;
+  // AVX-512 VNNI dot products for exact filters; their weights in pairs of taps, per layer.
+  bool vnni_ = false;
+  std::vector<std::vector<std::int32_t>> pairs_;
 };
 
 }  // namespace hawx::models

@@ -19,8 +19,9 @@ namespace {
 
 // conv 3x3 (2 -> 4 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (4 groups, no pad,
 // ReLU6) -> fully connected (4*2*2 -> 3): every layer kind that multiplies, with padding, groups
-// and a signed output.
-Network small_network(std::mt19937& random) {
+// and a signed output. `first` is conv1's activation: kNone gives the depthwise layer operands
+// of both signs.
+Network small_network(std::mt19937& random, Activation first = Activation::kRelu) {
   std::normal_distribution<float> normal(0.0f, 0.5f);
   Network net;
   net.file = "small";
@@ -45,7 +46,7 @@ Network small_network(std::mt19937& random) {
   c1.out = {4, 8, 8};
   c1.kernel_h = c1.kernel_w = 3;
   c1.pad_top = c1.pad_left = c1.pad_bottom = c1.pad_right = 1;
-  c1.activation = Activation::kRelu;
+  c1.activation = first;
   add(c1);
   Layer pool;
   pool.kind = Layer::Kind::kMaxPool;
@@ -179,64 +180,79 @@ std::vector<rtl::ProductTable> tables(const std::vector<std::string>& names) {
 }
 
 TEST(EngineTest, PerFilterAssignmentMatchesTheSlowReference) {
-  std::mt19937 random(11);
-  const Network net = small_network(random);
-  const Dataset images = random_images(random, net.input, 40);
-  const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, images, 20);
-  const auto multipliers =
-      tables({"mul8u_exact", "mul8u_trunc8", "mul8u_drum4", "mul8u_mitchell", "mul8u_etm4"});
-  const Engine engine(q, multipliers);
-  // Every filter of every layer gets some multiplier, all five in use.
-  Assignment mixed = Assignment::uniform(net, 0);
-  std::uint16_t next = 0;
-  for (auto& layer : mixed.filters) {
-    for (auto& m : layer) m = next++ % multipliers.size();
+  for (const Activation first : {Activation::kRelu, Activation::kNone}) {
+    SCOPED_TRACE(first == Activation::kNone ? "operands of both signs" : "operands >= 0");
+    std::mt19937 random(11);
+    const Network net = small_network(random, first);
+    const Dataset images = random_images(random, net.input, 40);
+    const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, images, 20);
+    const auto multipliers =
+        tables({"mul8u_exact", "mul8u_trunc8", "mul8u_drum4", "mul8u_mitchell", "mul8u_etm4"});
+    const Engine engine(q, multipliers);
+    // Every filter of every layer gets some multiplier, all five in use.
+    Assignment mixed = Assignment::uniform(net, 0);
+    std::uint16_t next = 0;
+    for (auto& layer : mixed.filters) {
+      for (auto& m : layer) m = next++ % multipliers.size();
+    }
+    bool differs_from_exact = false;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      const auto got = engine.logits(images.image(i), mixed);
+      const auto want = reference_logits(q, multipliers, mixed, images.image(i));
+      ASSERT_EQ(got, want) << "image " << i;
+      differs_from_exact |= got != engine.logits(images.image(i), Assignment::uniform(net, 0));
+    }
+    EXPECT_TRUE(differs_from_exact);  // the approximate multipliers really were used
   }
-  bool differs_from_exact = false;
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    const auto got = engine.logits(images.image(i), mixed);
-    const auto want = reference_logits(q, multipliers, mixed, images.image(i));
-    ASSERT_EQ(got, want) << "image " << i;
-    differs_from_exact |= got != engine.logits(images.image(i), Assignment::uniform(net, 0));
-  }
-  EXPECT_TRUE(differs_from_exact);  // the approximate multipliers really were used
 }
 
 // The AVX-512 table lookups against the portable path: the same logits, bit for bit, for both
 // operand formats and a per-filter mix of multipliers.
 TEST(EngineTest, VectorAndPortablePathsAreBitIdentical) {
   for (const bool is_signed : {false, true}) {
-    SCOPED_TRACE(is_signed ? "two's complement" : "sign-magnitude");
-    std::mt19937 random(17);
-    const Network net = small_network(random);
-    const Dataset images = random_images(random, net.input, 64);
-    const QuantizedNetwork q =
-        quantize(net, is_signed ? OperandFormat::kTwosComplement : OperandFormat::kSignMagnitude,
-                 images, 32);
-    const auto multipliers =
-        is_signed ? tables({"mul8s_exact", "mul8s_trunc4", "mul8s_drum4", "mul8s_mitchell"})
-                  : tables({"mul8u_exact", "mul8u_trunc4", "mul8u_drum4", "mul8u_roba"});
-    const Engine fast(q, multipliers);
-    EngineOptions portable_only;
-    portable_only.portable = true;
-    const Engine portable(q, multipliers, portable_only);
-    EXPECT_FALSE(portable.vector_tables());
-    if (__builtin_cpu_supports("avx512bw")) {
-      EXPECT_TRUE(fast.vector_tables());
-    }
-    Assignment mixed = Assignment::uniform(net, 0);
-    std::uint16_t next = 1;
-    for (auto& layer : mixed.filters) {
-      for (auto& m : layer) m = next++ % multipliers.size();
-    }
-    std::vector<const std::uint8_t*> all;
-    for (std::size_t i = 0; i < images.size(); ++i) all.push_back(images.image(i));
-    EXPECT_EQ(fast.logits(all.data(), all.size(), mixed),
-              portable.logits(all.data(), all.size(), mixed));
-    // And the slow reference agrees with the fast path in sign-magnitude.
-    if (!is_signed) {
-      EXPECT_EQ(fast.logits(images.image(3), mixed),
-                reference_logits(q, multipliers, mixed, images.image(3)));
+    for (const Activation first : {Activation::kRelu, Activation::kNone}) {
+      SCOPED_TRACE(is_signed ? "two's complement" : "sign-magnitude");
+      SCOPED_TRACE(first == Activation::kNone ? "operands of both signs" : "operands >= 0");
+      std::mt19937 random(17);
+      const Network net = small_network(random, first);
+      const Dataset images = random_images(random, net.input, 64);
+      const QuantizedNetwork q =
+          quantize(net, is_signed ? OperandFormat::kTwosComplement : OperandFormat::kSignMagnitude,
+                   images, 32);
+      const auto multipliers =
+          is_signed ? tables({"mul8s_exact", "mul8s_trunc4", "mul8s_drum4", "mul8s_mitchell"})
+                    : tables({"mul8u_exact", "mul8u_trunc4", "mul8u_drum4", "mul8u_roba"});
+      const Engine fast(q, multipliers);
+      EngineOptions portable_only;
+      portable_only.portable = true;
+      const Engine portable(q, multipliers, portable_only);
+      EXPECT_FALSE(portable.vector_tables());
+      if (__builtin_cpu_supports("avx512bw")) {
+        EXPECT_TRUE(fast.vector_tables());
+      }
+      // Per-filter mixes in which every multiplier, the exact one (VNNI against scalar) included,
+      // meets every layer; and uniform assignments.
+      std::vector<Assignment> assignments;
+      for (std::uint16_t start = 0; start < multipliers.size(); ++start) {
+        Assignment mixed = Assignment::uniform(net, 0);
+        std::uint16_t next = start;
+        for (auto& layer : mixed.filters) {
+          for (auto& m : layer) m = next++ % multipliers.size();
+        }
+        assignments.push_back(mixed);
+        assignments.push_back(Assignment::uniform(net, start));
+      }
+      std::vector<const std::uint8_t*> all;
+      for (std::size_t i = 0; i < images.size(); ++i) all.push_back(images.image(i));
+      for (const Assignment& a : assignments) {
+        EXPECT_EQ(fast.logits(all.data(), all.size(), a),
+                  portable.logits(all.data(), all.size(), a));
+      }
+      // And the slow reference agrees with the fast path in sign-magnitude.
+      if (!is_signed) {
+        EXPECT_EQ(fast.logits(images.image(3), assignments[0]),
+                  reference_logits(q, multipliers, assignments[0], images.image(3)));
+      }
     }
   }
 }
