@@ -626,6 +626,38 @@ void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, s
         case Layer::Kind::kMaxPool:
         case Layer::Kind::kAvgPool: {
           const bool max = l.kind == Layer::Kind::kMaxPool;
+          // Every window inside the map (no padding reached): the same cells without the
+          // per-cell bounds checks.
+          if (l.pad_top == 0 && l.pad_left == 0 &&
+              (l.out.h - 1) * l.stride_h + (l.kernel_h - 1) * l.dilation_h < l.in.h &&
+              (l.out.w - 1) * l.stride_w + (l.kernel_w - 1) * l.dilation_w < l.in.w) {
+            const int cells = l.kernel_h * l.kernel_w;
+            for (int c = 0; c < l.out.c; ++c) {
+              for (int oy = 0; oy < l.out.h; ++oy) {
+                for (int ox = 0; ox < l.out.w; ++ox) {
+                  const std::int16_t* window =
+                      in + (static_cast<std::size_t>(c) * l.in.h + oy * l.stride_h) * l.in.w +
+                      ox * l.stride_w;
+                  std::int32_t acc = max ? window[0] : 0;
+                  for (int ky = 0; ky < l.kernel_h; ++ky) {
+                    const std::int16_t* line =
+                        window + static_cast<std::size_t>(ky) * l.dilation_h * l.in.w;
+                    for (int kx = 0; kx < l.kernel_w; ++kx) {
+                      const std::int32_t val = line[kx * l.dilation_w];
+                      acc = max ? std::max(acc, val) : acc + val;
+                    }
+                  }
+                  const std::size_t o = (static_cast<std::size_t>(c) * l.out.h + oy) * l.out.w + ox;
+                  const float r = max ? static_cast<float>(acc)
+                                      : static_cast<float>(acc) / static_cast<float>(cells);
+                  out[o] =
+                      max ? static_cast<std::int16_t>(acc) : quantize_value(r, 1.0f, q_.levels);
+                  if (r_out) r_out[o] = r * s_in;
+                }
+              }
+            }
+            break;
+          }
           for (int c = 0; c < l.out.c; ++c) {
             for (int oy = 0; oy < l.out.h; ++oy) {
               for (int ox = 0; ox < l.out.w; ++ox) {
