@@ -11,7 +11,7 @@
 //           alternate within each layer.
 // Then prefix reuse (Engine::prefix): a layer-level sweep that puts each design on every compute
 // layer from a boundary on (the middle one, then the last; earlier layers exact), timed as whole
-// evaluations and as one prefix plus continuations (same results, checked).
+// evaluations and as one prefix plus continuations (same results, checked); --no-sweep skips it.
 // Prints images/s and top-1 accuracy per assignment, or one JSON object with --json (read by
 // bench/engine_vs_pytorch.py, which measures PyTorch in the same run).
 // --dump-table NAME FILE writes the product table of library design NAME as 65,536 raw
@@ -19,7 +19,7 @@
 // exits: the PyTorch emulation uses the very same table.
 // Usage: hawx_bench_engine [--model FILE] [--dataset mnist|cifar10] [--data DIR] [--images N]
 //                          [--threads T] [--repeats R] [--calibration N] [--approx NAME]
-//                          [--mixed a,b,c] [--json] | --dump-table NAME FILE
+//                          [--mixed a,b,c] [--no-sweep] [--json] | --dump-table NAME FILE
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -54,6 +54,7 @@ struct Options {
   std::string approx = "mul8u_trunc4";
   std::vector<std::string> mixed = {"mul8u_exact", "mul8u_trunc4", "mul8u_drum4"};
   bool json = false;
+  bool sweep = true;
   int repeats = 3;
 };
 
@@ -77,7 +78,7 @@ struct Result {
   std::fprintf(stderr,
                "usage: %s [--model FILE] [--dataset mnist|cifar10] [--data DIR] [--images N]\n"
                "       [--threads T] [--repeats R] [--calibration N] [--approx NAME]\n"
-               "       [--mixed a,b,c] [--json]\n"
+               "       [--mixed a,b,c] [--no-sweep] [--json]\n"
                "   or: %s --dump-table NAME FILE\n",
                argv0, argv0);
   std::exit(2);
@@ -183,6 +184,7 @@ int run(const Options& o) {
   std::vector<Sweep> sweeps;
   const std::size_t computes = net.compute_layers().size();
   for (std::size_t boundary : {computes / 2, computes - 1}) {
+    if (!o.sweep) break;
     Sweep w;
     w.boundary = boundary;
     std::vector<hm::Assignment> variants;
@@ -291,6 +293,8 @@ int main(int argc, char** argv) {
         if (o.mixed.empty()) usage(argv[0]);
       } else if (arg == "--repeats" && has_value) {
         o.repeats = std::max(1, std::atoi(argv[++i]));
+      } else if (arg == "--no-sweep") {
+        o.sweep = false;
       } else if (arg == "--json") {
         o.json = true;
       } else {

@@ -394,7 +394,7 @@ def infer(fn, images, labels):
 def run_hawx(args, model, dataset, images, bench, repeats):
     cmd = [bench, "--model", model, "--dataset", dataset, "--data", args.data, "--images",
            str(images), "--threads", str(args.threads), "--repeats", str(repeats), "--approx",
-           args.approx, "--mixed", args.mixed, "--json"]
+           args.approx, "--mixed", args.mixed, "--no-sweep", "--json"]
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
     data = json.loads(out)
     return {r["name"]: r for r in data["results"]}, data
