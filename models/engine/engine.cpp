@@ -380,6 +380,17 @@ HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t n, float to_rea
   }
 }
 
+// A short copy inline: rows of the late, small feature maps are a few elements, where a memmove
+// call (what GCC turns a plain copy loop into) costs more than the copy.
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) void copy_span(
+    const std::int16_t* from, int n, std::int16_t* to) {
+  if (n > 32) {
+    std::copy(from, from + n, to);
+    return;
+  }
+  for (int i = 0; i < n; ++i) to[i] = from[i];
+}
+
 // Every thread keeps its scratch buffers across layers and batches.
 template <typename T>
 T* scratch(std::vector<T>& buffer, std::size_t size) {
@@ -450,7 +461,7 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
               int ox = 0;
               for (; ox < x_begin; ++ox) *row++ = 0;
               if (l.stride_w == 1) {
-                std::copy(source + x_begin, source + x_end, row);
+                copy_span(source + x_begin, x_end - x_begin, row);
                 row += x_end - x_begin;
                 ox = x_end;
               } else {
