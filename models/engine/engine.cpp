@@ -367,16 +367,24 @@ int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 // Requantises one output map: real = activation(acc * to_real), then round half away from zero
 // of real / scale, saturated to [-levels, levels] (the documented arithmetic, in a form the
 // compiler vectorises: clamping before rounding to an integer bound gives the same integer).
-HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t n, float to_real, float low,
-                            float high, float scale, float levels, std::int16_t* out,
-                            float* real_out) {
-  for (std::size_t p = 0; p < n; ++p) {
-    const float real = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
-    const float x = std::min(std::max(real / scale, -levels), levels);
-    const std::int32_t t = static_cast<std::int32_t>(x);  // toward zero
-    const float rest = x - static_cast<float>(t);         // exact
-    out[p] = static_cast<std::int16_t>(t + (rest >= 0.5f) - (rest <= -0.5f));
-    if (real_out) real_out[p] = real;
+HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t count, std::size_t n,
+                            std::size_t out_stride, float to_real, float low, float high,
+                            float scale, float levels, std::int16_t* out, float* real_out) {
+  // One filter's map of `n` positions for `count` images: acc image-major, out `out_stride` apart.
+  for (std::size_t b = 0; b < count; ++b, acc += n, out += out_stride) {
+    for (std::size_t p = 0; p < n; ++p) {
+      const float real = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
+      const float x = std::min(std::max(real / scale, -levels), levels);
+      const std::int32_t t = static_cast<std::int32_t>(x);  // toward zero
+      const float rest = x - static_cast<float>(t);         // exact
+      out[p] = static_cast<std::int16_t>(t + (rest >= 0.5f) - (rest <= -0.5f));
+    }
+    if (real_out) {
+      for (std::size_t p = 0; p < n; ++p) {
+        real_out[p] = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
+      }
+      real_out += out_stride;
+    }
   }
 }
 
@@ -434,8 +442,43 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   std::vector<const std::int32_t*> rows(group_slots);
   std::vector<const std::uint16_t*> rows16(group_slots);
   std::unique_ptr<bool[]> negated(new bool[group_slots]);
+  // Small maps (late layers, depthwise convolutions on 4x4 or 2x2): where each tap of each
+  // output position reads in the channel's map (-1: padding), so that a patch row is one loop
+  // over positions per image instead of a few elements per output row.
+  const int window = l.kernel_h * l.kernel_w;
+  const bool small_maps = l.out.w < 16;
+  thread_local std::vector<int> source_buffer;
+  int* source = scratch(source_buffer, static_cast<std::size_t>(window) * positions);
+  if (small_maps) {
+    for (int ky = 0; ky < l.kernel_h; ++ky) {
+      for (int kx = 0; kx < l.kernel_w; ++kx) {
+        int* s = source + static_cast<std::size_t>(ky * l.kernel_w + kx) * positions;
+        for (int oy = 0; oy < l.out.h; ++oy) {
+          const int y = oy * l.stride_h - l.pad_top + ky * l.dilation_h;
+          for (int ox = 0; ox < l.out.w; ++ox) {
+            const int x = ox * l.stride_w - l.pad_left + kx * l.dilation_w;
+            const bool inside = y >= 0 && y < l.in.h && x >= 0 && x < l.in.w;
+            *s++ = inside ? y * l.in.w + x : -1;
+          }
+        }
+      }
+    }
+  }
   for (int g = 0; g < l.groups; ++g) {
-    for (int ic = 0; ic < in_per_group; ++ic) {
+    for (int ic = 0; small_maps && ic < in_per_group; ++ic) {
+      const int c = g * in_per_group + ic;
+      for (int k = 0; k < window; ++k) {
+        std::int16_t* row = patch + static_cast<std::size_t>(ic * window + k) * padded_columns;
+        const int* s = source + static_cast<std::size_t>(k) * positions;
+        for (std::size_t b = 0; b < count; ++b, row += positions) {
+          const std::int16_t* map =
+              in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
+          for (std::size_t p = 0; p < positions; ++p) row[p] = s[p] >= 0 ? map[s[p]] : 0;
+        }
+        std::fill(row, row + (padded_columns - columns), 0);
+      }
+    }
+    for (int ic = 0; !small_maps && ic < in_per_group; ++ic) {
       const int c = g * in_per_group + ic;
       for (int ky = 0; ky < l.kernel_h; ++ky) {
         for (int kx = 0; kx < l.kernel_w; ++kx) {
@@ -541,13 +584,14 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       const std::size_t f = static_cast<std::size_t>(g * out_per_group) + i;
       const float to_real = in_scale * qc.weight_scale[f];
       const std::int32_t* a = acc + i * padded_columns;
+      if (noise_std <= 0.0) {
+        requantize(a, count, positions, out_size, to_real, low, high, out_scale,
+                   static_cast<float>(q_.levels), out + f * positions,
+                   real_out ? real_out + f * positions : nullptr);
+        continue;
+      }
       for (std::size_t b = 0; b < count; ++b) {
         const std::size_t o = b * out_size + f * positions;
-        if (noise_std <= 0.0) {
-          requantize(a + b * positions, positions, to_real, low, high, out_scale,
-                     static_cast<float>(q_.levels), out + o, real_out ? real_out + o : nullptr);
-          continue;
-        }
         // One noise stream per (image, filter): the same whatever the batch or thread. Made only
         // when noise is asked for: seeding a generator costs more than the image's arithmetic.
         std::mt19937_64 random(noise_seed ^ ((first_image + b) * 0x9E3779B97F4A7C15ull) ^
