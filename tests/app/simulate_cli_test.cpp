@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: MIT
+// `hawx-cosim simulate --topology ...`, end to end: SCALE-Sim's reference cycle counts, the
+// COMPUTE_REPORT.csv it writes, and the exit codes of bad options (2) and bad topology files (3).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/test_support.h"
+
+namespace hawx {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+namespace fs = std::filesystem;
+
+using Result = test::CommandResult;
+
+std::string lenet_conv1() {
+  return (test::source_dir() / "configs/topologies/lenet5_conv1.csv").string();
+}
+
+Result simulate(const std::vector<std::string>& args) {
+  std::vector<std::string> all = {"simulate"};
+  all.insert(all.end(), args.begin(), args.end());
+  return test::run_tool(all);
+}
+
+TEST(SimulateCliTest, ReferenceCyclesOfLeNetConv1On8x8) {
+  for (const auto& [dataflow, cycles] :
+       {std::pair{"ws", "3223"}, std::pair{"os", "3821"}, std::pair{"is", "10975"}}) {
+    const Result r = simulate(
+        {"--topology", lenet_conv1(), "--rows", "8", "--cols", "8", "--dataflow", dataflow});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("1 layer; array 8x8, dataflow " + std::string(dataflow)));
+    EXPECT_THAT(r.out, HasSubstr("784 x 25 x 6"));
+    EXPECT_THAT(r.out, HasSubstr("total: " + std::string(cycles) + " cycles, 117600 MACs"));
+    EXPECT_EQ(r.err, "");
+  }
+}
+
+TEST(SimulateCliTest, WritesScaleSimComputeReport) {
+  test::TempDir dir;
+  const fs::path csv = dir / "out/COMPUTE_REPORT.csv";
+  const Result r = simulate({"--topology", lenet_conv1(), "--rows", "8", "--cols", "8",
+                             "--dataflow", "ws", "--csv", csv.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("compute report: " + csv.string()));
+  const std::string report = test::read_file(csv);
+  EXPECT_THAT(report,
+              ::testing::StartsWith("LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping "
+                                    "Efficiency %, Compute Util %,\n0, 3223, 0, 57.01210052745889, "
+                                    "58.59375, "));
+}
+
+TEST(SimulateCliTest, ResNet18Topology) {
+  const Result r =
+      simulate({"--topology", (test::source_dir() / "configs/topologies/resnet18.csv").string(),
+                "--rows", "32", "--cols", "32", "--dataflow", "ws"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("21 layers; array 32x32, dataflow ws"));
+  EXPECT_THAT(r.out, HasSubstr("Conv5_2b"));
+  EXPECT_THAT(r.out, HasSubstr("1 x 512 x 1000"));
+}
+
+TEST(SimulateCliTest, HelpNamesTheOptions) {
+  const Result r = test::run_tool({"simulate", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("hawx-cosim simulate"));
+  for (const char* option : {"--topology", "--rows", "--cols", "--dataflow", "--csv"}) {
+    EXPECT_THAT(r.out, HasSubstr(option));
+  }
+  EXPECT_THAT(test::run_tool({"--help"}).out, HasSubstr("simulate"));
+}
+
+TEST(SimulateCliTest, BadOptionsExitTwo) {
+  const std::string topo = lenet_conv1();
+  Result r = simulate({"--topology", topo, "--rows", "0", "--cols", "8", "--dataflow", "ws"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("error: --rows must be between 1 and 65536; got 0"));
+  r = simulate({"--topology", topo, "--rows", "8", "--cols", "100000", "--dataflow", "ws"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("error: --cols must be between 1 and 65536; got 100000"));
+  r = simulate({"--topology", topo, "--rows", "8", "--cols", "8", "--dataflow", "rs"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err,
+              HasSubstr("error: --dataflow: unknown dataflow 'rs'; expected one of: ws, os, is"));
+  r = simulate({"--topology", topo, "--rows", "8", "--dataflow", "ws"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--topology needs --rows, --cols and --dataflow; missing: --cols"));
+  r = simulate({"--topology", topo, "--rows", "eight", "--cols", "8", "--dataflow", "ws"});
+  EXPECT_EQ(r.code, 2);
+  r = simulate({});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("nothing to simulate: give --topology FILE"));
+  // Options are checked before the file is read: a bad option wins over a bad file.
+  r = simulate({"--topology", "/no/such.csv", "--rows", "0", "--cols", "8", "--dataflow", "ws"});
+  EXPECT_EQ(r.code, 2);
+}
+
+TEST(SimulateCliTest, ConfigDrivenModeIsNotBuiltYet) {
+  const Result r = simulate({"configs/quickstart.yaml"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("the config-driven array model is not built yet"));
+  EXPECT_THAT(r.out, Not(HasSubstr("total:")));
+}
+
+TEST(SimulateCliTest, BadTopologyExitsThree) {
+  test::TempDir dir;
+  Result r = simulate({"--topology", (dir / "none.csv").string(), "--rows", "8", "--cols", "8",
+                       "--dataflow", "ws"});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("error: " + (dir / "none.csv").string() + ": no such file"));
+
+  const fs::path bad = dir / "bad.csv";
+  test::write_file(
+      bad,
+      "Layer name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, "
+      "Channels, Num Filter, Strides,\nConv1,32,32,5,5,1,6,1,\nConv2,3,3,5,5,6,16,1,\n");
+  r = simulate({"--topology", bad.string(), "--rows", "8", "--cols", "8", "--dataflow", "os",
+                "--csv", (dir / "out.csv").string()});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("error: " + bad.string() +
+                               ":3: layer 'Conv2': Filter Height 5 is larger than IFMAP Height 3"));
+  EXPECT_FALSE(fs::exists(dir / "out.csv"));
+}
+
+}  // namespace
+}  // namespace hawx
