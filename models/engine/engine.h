@@ -193,7 +193,10 @@ class Engine {
   std::vector<std::vector<std::int32_t>> tables_;
   // The same as 16-bit patterns (products of an 8x8 multiplier fit), for the vector path.
   std::vector<std::vector<std::uint16_t>> tables16_;
+  // Per weight row, the products' low bytes (256) then high bytes (256), for the byte lookups.
+  std::vector<std::vector<std::uint8_t>> tables8_;
   bool vector_tables_ = false;
+  bool byte_tables_ = false;  // AVX-512 VBMI byte lookups
   // AVX-512 VNNI dot products for exact filters; their weights in pairs of taps, per layer.
   bool vnni_ = false;
   std::vector<std::vector<std::int32_t>> pairs_;
