@@ -478,5 +478,11 @@ TEST(EngineTest, QuantisedResNet18StaysWithinHalfAPointOfFloat) {
   expect_int8_near_float("resnet18.onnx", "cifar10", 2000, 0.85);
 }
 
+// Signed operands in sign-magnitude: the MBConv blocks' linear projections and residual sums feed
+// the next 1x1 expansion with values of both signs.
+TEST(EngineTest, QuantisedEfficientNetLite0StaysWithinHalfAPointOfFloat) {
+  expect_int8_near_float("efficientnet_lite0.onnx", "cifar10", 2000, 0.80);
+}
+
 }  // namespace
 }  // namespace hawx::models
