@@ -133,6 +133,7 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
           __builtin_cpu_supports("avx512vnni");
   // The exact path's weights in pairs of taps (the second of an odd count is 0).
   pairs_.resize(q_.net.layers.size());
+  quads_.resize(q_.net.layers.size());
   for (std::size_t i = 0; i < q_.net.layers.size(); ++i) {
     const Layer& l = q_.net.layers[i];
     if (l.kind != Layer::Kind::kConv) continue;
@@ -146,6 +147,31 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
         const auto odd = static_cast<std::uint16_t>(2 * j + 1 < taps ? w[2 * j + 1] : 0);
         pairs_[i][f * pairs + j] = static_cast<std::int32_t>(
             static_cast<std::uint32_t>(even) | (static_cast<std::uint32_t>(odd) << 16));
+      }
+    }
+    // The byte path's weights in quads of taps (missing taps 0): sign-magnitude weights
+    // (-255..255) as 2 * (w >> 1) + (w & 1), both parts int8; two's complement ones as they are,
+    // with the correction for operands offset by 128.
+    const std::size_t quads = (taps + 3) / 4;
+    const std::size_t filters = static_cast<std::size_t>(l.filters());
+    QuadWeights& qw = quads_[i];
+    qw.high.assign(quads * filters, 0);
+    qw.low.assign(quads * filters, 0);
+    qw.offset_correction.assign(filters, 0);
+    for (std::size_t f = 0; f < filters; ++f) {
+      const std::int16_t* w = q_.conv[i].weights.data() + f * taps;
+      for (std::size_t k = 0; k < taps; ++k) {
+        const int shift = 8 * static_cast<int>(k % 4);
+        const bool split = q_.format == OperandFormat::kSignMagnitude;
+        const auto high = static_cast<std::uint8_t>(split ? w[k] >> 1 : w[k]);
+        const auto low = static_cast<std::uint8_t>(split ? w[k] & 1 : 0);
+        auto& h = qw.high[f * quads + k / 4];
+        auto& lo = qw.low[f * quads + k / 4];
+        h = static_cast<std::int32_t>(static_cast<std::uint32_t>(h) |
+                                      (static_cast<std::uint32_t>(high) << shift));
+        lo = static_cast<std::int32_t>(static_cast<std::uint32_t>(lo) |
+                                       (static_cast<std::uint32_t>(low) << shift));
+        if (!split) qw.offset_correction[f] -= 128 * w[k];
       }
     }
   }
@@ -214,15 +240,16 @@ HAWX_KERNEL void tile_exact(std::int32_t* acc, const std::int16_t* w, int taps,
   for (std::size_t t = 0; t < kTile; ++t) acc[t] = local[t];
 }
 
-// Sign-magnitude, non-negative operands: rows[k] is the product-table row of weight k's
-// magnitude, negated[k] its sign.
+// Sign-magnitude, non-negative operands: rows[k] is the product-table row of the k-th weight's
+// magnitude, negated[k] its sign, offsets[k] where its operands are in x. (The engine passes a
+// filter's taps positive weights first: the sign test then is a predictable branch.)
 HAWX_KERNEL void tile_rows(std::int32_t* acc, const std::int32_t* const* rows, const bool* negated,
-                           int taps, const std::int16_t* x, std::size_t stride) {
+                           int taps, const std::int16_t* x, const std::uint32_t* offsets) {
   std::int32_t local[kTile];
   for (std::size_t t = 0; t < kTile; ++t) local[t] = acc[t];
   for (int k = 0; k < taps; ++k) {
     const std::int32_t* table = rows[k];
-    const std::int16_t* row = x + static_cast<std::size_t>(k) * stride;
+    const std::int16_t* row = x + offsets[k];
     if (negated[k]) {
       for (std::size_t t = 0; t < kTile; ++t) local[t] -= table[static_cast<std::uint8_t>(row[t])];
     } else {
@@ -235,12 +262,12 @@ HAWX_KERNEL void tile_rows(std::int32_t* acc, const std::int32_t* const* rows, c
 // Sign-magnitude operands of either sign.
 HAWX_KERNEL void tile_rows_signed(std::int32_t* acc, const std::int32_t* const* rows,
                                   const bool* negated, int taps, const std::int16_t* x,
-                                  std::size_t stride) {
+                                  const std::uint32_t* offsets) {
   std::int32_t local[kTile];
   for (std::size_t t = 0; t < kTile; ++t) local[t] = acc[t];
   for (int k = 0; k < taps; ++k) {
     const std::int32_t* table = rows[k];
-    const std::int16_t* row = x + static_cast<std::size_t>(k) * stride;
+    const std::int16_t* row = x + offsets[k];
     for (std::size_t t = 0; t < kTile; ++t) {
       const std::int16_t a = row[t];
       const std::int32_t p = table[a < 0 ? -a : a];
@@ -271,7 +298,7 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
                                                                   const std::uint16_t* const* rows,
                                                                   const bool* negated, int taps,
                                                                   const std::int16_t* x,
-                                                                  std::size_t stride) {
+                                                                  const std::uint32_t* offsets) {
   static_assert(kTile == 64, "two halves of 32 lanes");
   constexpr bool kSigned = kFormat == TableFormat::kTwosComplement;
   __m512i a[4];
@@ -284,7 +311,7 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
     const std::uint16_t* r = rows[k];
     __m512i t[8];
     for (int i = 0; i < 8; ++i) t[i] = _mm512_loadu_si512(r + 32 * i);
-    const std::int16_t* xr = x + static_cast<std::size_t>(k) * stride;
+    const std::int16_t* xr = x + offsets[k];
     for (int h = 0; h < 2; ++h) {
       const __m512i operand = _mm512_loadu_si512(xr + 32 * h);
       const __m512i idx = kFormat == TableFormat::kSignMagnitude
@@ -332,14 +359,14 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
 template <bool kSigned>
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     std::int32_t* acc, const std::uint8_t* const* rows, const bool* negated, int taps,
-    const std::uint8_t* x, std::size_t stride) {
+    const std::uint8_t* x, const std::uint32_t* offsets) {
   static_assert(kTile == 64, "one register of byte operands");
   __m512i a[4];  // W0 even, W0 odd, W1 even, W1 odd
   for (int i = 0; i < 4; ++i) a[i] = _mm512_setzero_si512();
   const __m512i low_word = _mm512_set1_epi32(0xFFFF);
   for (int k = 0; k < taps; ++k) {
     const std::uint8_t* r = rows[k];
-    const __m512i idx = _mm512_loadu_si512(x + static_cast<std::size_t>(k) * stride);
+    const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
     const __mmask64 upper = _mm512_movepi8_mask(idx);
     const __m512i lo = _mm512_mask_blend_epi8(
         upper, _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
@@ -391,34 +418,134 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
 // with unpacklo/hi, which orders the columns within 128-bit lanes (columns 0-3 and 8-11 of
 // each 16 in `lo`, 4-7 and 12-15 in `hi`); the permutes at the end restore the order. Operands
 // and weights are within [-255, 255]: the products and sums are the exact integers.
+// Regroups a tile's int16 operand rows (kTile columns each, `taps` of them) into the byte
+// layout of tile_exact_bytes: 32-bit word q * 64 + c holds the low bytes (xor `offset`) of taps
+// 4q..4q+3 of column c; taps past the last are 0. Byte and word unpacks give four registers of
+// four columns per 128-bit lane, a 4x4 transpose of lanes puts 16 consecutive columns together.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+__attribute__((target("avx512f,avx512bw"), always_inline)) inline __m512i quad_row(
+    const std::int16_t* tile, int k, int taps, __m512i flip) {
+  if (k >= taps) return _mm512_setzero_si512();
+  const std::int16_t* r = tile + static_cast<std::size_t>(k) * kTile;
+  const __m256i low = _mm512_cvtepi16_epi8(_mm512_loadu_si512(r));
+  const __m256i high = _mm512_cvtepi16_epi8(_mm512_loadu_si512(r + 32));
+  return _mm512_xor_si512(_mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1), flip);
+}
+
+__attribute__((target("avx512f,avx512bw"))) void build_quads(const std::int16_t* tile, int taps,
+                                                             int quads, std::uint8_t offset,
+                                                             std::uint8_t* out) {
+  static_assert(kTile == 64, "one register of bytes per row");
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(offset));
+  for (int q = 0; q < quads; ++q) {
+    const __m512i r0 = quad_row(tile, 4 * q, taps, flip);
+    const __m512i r1 = quad_row(tile, 4 * q + 1, taps, flip);
+    const __m512i r2 = quad_row(tile, 4 * q + 2, taps, flip);
+    const __m512i r3 = quad_row(tile, 4 * q + 3, taps, flip);
+    const __m512i a = _mm512_unpacklo_epi8(r0, r1), b = _mm512_unpackhi_epi8(r0, r1);
+    const __m512i c = _mm512_unpacklo_epi8(r2, r3), d = _mm512_unpackhi_epi8(r2, r3);
+    const __m512i w0 = _mm512_unpacklo_epi16(a, c);  // lane L: columns 16L + 0..3
+    const __m512i w1 = _mm512_unpackhi_epi16(a, c);  // 4..7
+    const __m512i w2 = _mm512_unpacklo_epi16(b, d);  // 8..11
+    const __m512i w3 = _mm512_unpackhi_epi16(b, d);  // 12..15
+    const __m512i t0 = _mm512_shuffle_i32x4(w0, w1, 0x44);
+    const __m512i t1 = _mm512_shuffle_i32x4(w2, w3, 0x44);
+    const __m512i t2 = _mm512_shuffle_i32x4(w0, w1, 0xEE);
+    const __m512i t3 = _mm512_shuffle_i32x4(w2, w3, 0xEE);
+    std::uint8_t* block = out + static_cast<std::size_t>(q) * 256;
+    _mm512_storeu_si512(block, _mm512_shuffle_i32x4(t0, t1, 0x88));
+    _mm512_storeu_si512(block + 64, _mm512_shuffle_i32x4(t0, t1, 0xDD));
+    _mm512_storeu_si512(block + 128, _mm512_shuffle_i32x4(t2, t3, 0x88));
+    _mm512_storeu_si512(block + 192, _mm512_shuffle_i32x4(t2, t3, 0xDD));
+  }
+}
+#pragma GCC diagnostic pop
+
+// AVX-512 VNNI on bytes: vpdpbusd multiplies four unsigned 8-bit operands by four signed 8-bit
+// weights and adds the four products to a 32-bit lane. `x` holds a tile's operands as bytes,
+// four taps per 32-bit word: word q * 64 + c = taps 4q..4q+3 of column c (quads_bytes() below).
+// Sign-magnitude (kSplit): operands 0..255, weights w = 2 * high + low with high = w >> 1 and
+// low = w & 1 both int8, so sum(x * w) = 2 * sum(x * high) + sum(x * low). Two's complement:
+// operands stored as x + 128 (0..255), weights as they are, and `correction` (-128 * sum(w))
+// restores sum(x * w). Exact integers either way: the same sums as tile_exact.
+template <bool kSplit>
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_exact_bytes(
+    std::int32_t* acc, const std::int32_t* high, const std::int32_t* low, int quads,
+    std::int32_t correction, const std::uint8_t* x) {
+  static_assert(kTile == 64, "four registers of 16 columns");
+  __m512i h0 = _mm512_setzero_si512(), h1 = h0, h2 = h0, h3 = h0;
+  __m512i l0 = h0, l1 = h0, l2 = h0, l3 = h0;
+  for (int q = 0; q < quads; ++q) {
+    const std::uint8_t* block = x + static_cast<std::size_t>(q) * 256;
+    const __m512i x0 = _mm512_loadu_si512(block), x1 = _mm512_loadu_si512(block + 64);
+    const __m512i x2 = _mm512_loadu_si512(block + 128), x3 = _mm512_loadu_si512(block + 192);
+    const __m512i wh = _mm512_set1_epi32(high[q]);
+    h0 = _mm512_dpbusd_epi32(h0, x0, wh);
+    h1 = _mm512_dpbusd_epi32(h1, x1, wh);
+    h2 = _mm512_dpbusd_epi32(h2, x2, wh);
+    h3 = _mm512_dpbusd_epi32(h3, x3, wh);
+    if (kSplit) {
+      const __m512i wl = _mm512_set1_epi32(low[q]);
+      l0 = _mm512_dpbusd_epi32(l0, x0, wl);
+      l1 = _mm512_dpbusd_epi32(l1, x1, wl);
+      l2 = _mm512_dpbusd_epi32(l2, x2, wl);
+      l3 = _mm512_dpbusd_epi32(l3, x3, wl);
+    }
+  }
+  const __m512i fix = _mm512_set1_epi32(correction);
+  const __m512i sums[4] = {h0, h1, h2, h3};
+  const __m512i lows[4] = {l0, l1, l2, l3};
+  for (int v = 0; v < 4; ++v) {
+    const __m512i total = kSplit ? _mm512_add_epi32(_mm512_slli_epi32(sums[v], 1), lows[v])
+                                 : _mm512_add_epi32(sums[v], fix);
+    _mm512_storeu_si512(acc + 16 * v, _mm512_add_epi32(_mm512_loadu_si512(acc + 16 * v), total));
+  }
+}
+
+// One pair of taps of tile_exact_vnni: rows r0 and r0 + stride, 64 columns.
+__attribute__((target("avx512f,avx512bw,avx512vnni"), always_inline)) inline void vnni_pair_step(
+    std::int32_t pair, const std::int16_t* r0, std::size_t stride, __m512i& lo_a, __m512i& hi_a,
+    __m512i& lo_b, __m512i& hi_b) {
+  const __m512i w = _mm512_set1_epi32(pair);
+  const std::int16_t* r1 = r0 + stride;
+  const __m512i a0 = _mm512_loadu_si512(r0), b0 = _mm512_loadu_si512(r1);
+  const __m512i a1 = _mm512_loadu_si512(r0 + 32), b1 = _mm512_loadu_si512(r1 + 32);
+  lo_a = _mm512_dpwssd_epi32(lo_a, _mm512_unpacklo_epi16(a0, b0), w);
+  hi_a = _mm512_dpwssd_epi32(hi_a, _mm512_unpackhi_epi16(a0, b0), w);
+  lo_b = _mm512_dpwssd_epi32(lo_b, _mm512_unpacklo_epi16(a1, b1), w);
+  hi_b = _mm512_dpwssd_epi32(hi_b, _mm512_unpackhi_epi16(a1, b1), w);
+}
+
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_exact_vnni(
     std::int32_t* acc, const std::int32_t* pairs, int pair_count, const std::int16_t* x,
     std::size_t stride) {
   static_assert(kTile == 64, "two halves of 32 lanes");
-  // [parity][half]: even and odd pairs in separate accumulators to hide vpdpwssd's latency.
-  __m512i lo[2][2], hi[2][2];
-  for (int p = 0; p < 2; ++p) {
-    for (int h = 0; h < 2; ++h) lo[p][h] = hi[p][h] = _mm512_setzero_si512();
+  // Even and odd pairs in separate accumulators to hide vpdpwssd's latency; named registers (a
+  // runtime index into an array of accumulators would put them on the stack).
+  __m512i lo0a = _mm512_setzero_si512(), lo0b = lo0a, hi0a = lo0a, hi0b = lo0a;  // pair 2i
+  __m512i lo1a = lo0a, lo1b = lo0a, hi1a = lo0a, hi1b = lo0a;                    // pair 2i + 1
+  int j = 0;
+  for (; j + 1 < pair_count; j += 2) {
+    vnni_pair_step(pairs[j], x + static_cast<std::size_t>(2 * j) * stride, stride, lo0a, hi0a, lo0b,
+                   hi0b);
+    vnni_pair_step(pairs[j + 1], x + static_cast<std::size_t>(2 * j + 2) * stride, stride, lo1a,
+                   hi1a, lo1b, hi1b);
   }
-  for (int j = 0; j < pair_count; ++j) {
-    const int p = j & 1;
-    const __m512i w = _mm512_set1_epi32(pairs[j]);
-    const std::int16_t* r0 = x + static_cast<std::size_t>(2 * j) * stride;
-    const std::int16_t* r1 = r0 + stride;
-    for (int h = 0; h < 2; ++h) {
-      const __m512i a = _mm512_loadu_si512(r0 + 32 * h);
-      const __m512i b = _mm512_loadu_si512(r1 + 32 * h);
-      lo[p][h] = _mm512_dpwssd_epi32(lo[p][h], _mm512_unpacklo_epi16(a, b), w);
-      hi[p][h] = _mm512_dpwssd_epi32(hi[p][h], _mm512_unpackhi_epi16(a, b), w);
-    }
+  if (j < pair_count) {
+    vnni_pair_step(pairs[j], x + static_cast<std::size_t>(2 * j) * stride, stride, lo0a, hi0a, lo0b,
+                   hi0b);
   }
+  const __m512i lo[2] = {_mm512_add_epi32(lo0a, lo1a), _mm512_add_epi32(lo0b, lo1b)};
+  const __m512i hi[2] = {_mm512_add_epi32(hi0a, hi1a), _mm512_add_epi32(hi0b, hi1b)};
   // Columns 0-15 of a half: lo lane 0, hi lane 0, lo lane 1, hi lane 1; 16-31: lanes 2 and 3.
   const __m512i first = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
   const __m512i second =
       _mm512_setr_epi32(8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
   for (int h = 0; h < 2; ++h) {
-    const __m512i l = _mm512_add_epi32(lo[0][h], lo[1][h]);
-    const __m512i u = _mm512_add_epi32(hi[0][h], hi[1][h]);
+    const __m512i l = lo[h];
+    const __m512i u = hi[h];
     std::int32_t* out = acc + 32 * h;
     _mm512_storeu_si512(
         out, _mm512_add_epi32(_mm512_loadu_si512(out), _mm512_permutex2var_epi32(l, first, u)));
@@ -463,7 +590,7 @@ HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t count, std::siz
 // call (what GCC turns a plain copy loop into) costs more than the copy.
 __attribute__((optimize("no-tree-loop-distribute-patterns"))) void copy_span(
     const std::int16_t* from, int n, std::int16_t* to) {
-  if (n > 32) {
+  if (n > 64) {
     std::copy(from, from + n, to);
     return;
   }
@@ -498,17 +625,35 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const bool nonnegative = !q_.value_signed[l.input];
   const std::vector<std::int32_t>& layer_pairs = pairs_[static_cast<std::size_t>(index)];
   const std::size_t pair_count = static_cast<std::size_t>(taps + 1) / 2;
+  const QuadWeights& layer_quads = quads_[static_cast<std::size_t>(index)];
+  const std::size_t quad_count = static_cast<std::size_t>(taps + 3) / 4;
+  // Exact filters on one-byte operands (>= 0 in sign-magnitude, or two's complement) take the
+  // byte dot products when the group has enough filters to pay for regrouping the operands.
+  const bool quad_path = vnni_ && (!sign_magnitude || nonnegative) && out_per_group >= 8;
 
-  // Patches: patch[k * columns + column] is the operand tap k of that output position sees (0 in
-  // the padding, which a real array multiplies too). Rows padded to whole tiles (the padding
-  // columns are computed and ignored), and one zero row more for the pairs of an odd tap count.
+  // Patches: the operand that tap k of each output column sees (0 in the padding, which a real
+  // array multiplies too), stored by tiles of kTile columns: tile t holds rows 0..taps (the last
+  // a zero row, for the pairs of an odd tap count) of its columns contiguously, so that the
+  // kernels walk one small block instead of rows a whole batch apart (which cost a TLB miss per
+  // tap). Columns are padded to whole tiles (computed and ignored).
   const std::size_t padded_columns = (columns + kTile - 1) / kTile * kTile;
+  const std::size_t tiles = padded_columns / kTile;
+  const std::size_t tile_size = static_cast<std::size_t>(taps + 1) * kTile;
   thread_local std::vector<std::int16_t> patch_buffer;
+  thread_local std::vector<std::int16_t> staging_buffer;
   thread_local std::vector<std::int32_t> acc_buffer;
-  std::int16_t* patch = scratch(patch_buffer, static_cast<std::size_t>(taps + 1) * padded_columns);
+  std::int16_t* patch = scratch(patch_buffer, tiles * tile_size);
+  std::int16_t* staging = scratch(staging_buffer, padded_columns);  // one row, then placed
   std::int32_t* acc = scratch(acc_buffer, static_cast<std::size_t>(out_per_group) * padded_columns);
-  std::fill(patch + static_cast<std::size_t>(taps) * padded_columns,
-            patch + static_cast<std::size_t>(taps + 1) * padded_columns, 0);
+  for (std::size_t t = 0; t < tiles; ++t) {
+    std::fill_n(patch + t * tile_size + static_cast<std::size_t>(taps) * kTile, kTile, 0);
+  }
+  auto place = [&](int k) {  // the staged row becomes row k of every tile
+    for (std::size_t t = 0; t < tiles; ++t) {
+      copy_span(staging + t * kTile, static_cast<int>(kTile),
+                patch + t * tile_size + static_cast<std::size_t>(k) * kTile);
+    }
+  };
   const std::size_t group_slots = static_cast<std::size_t>(out_per_group) * taps;
   std::vector<const std::int32_t*> rows(group_slots);
   std::vector<const std::uint16_t*> rows16(group_slots);
@@ -516,9 +661,12 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   // The byte lookups need operands that are one byte: magnitudes >= 0 or two's complement.
   const bool bytes = byte_tables_ && (!sign_magnitude || nonnegative);
   thread_local std::vector<std::uint8_t> patch8_buffer;
-  std::uint8_t* patch8 =
-      bytes ? scratch(patch8_buffer, static_cast<std::size_t>(taps) * padded_columns) : nullptr;
+  std::uint8_t* patch8 = bytes ? scratch(patch8_buffer, tiles * tile_size) : nullptr;
+  const std::size_t quad_tile_size = quad_count * 256;  // bytes per tile
+  thread_local std::vector<std::uint8_t> quad_buffer;
+  std::uint8_t* quad_patch = quad_path ? scratch(quad_buffer, tiles * quad_tile_size) : nullptr;
   std::unique_ptr<bool[]> negated(new bool[group_slots]);
+  std::vector<std::uint32_t> offsets(group_slots);
   // Small maps (late layers, depthwise convolutions on 4x4 or 2x2): where each tap of each
   // output position reads in the channel's map (-1: padding), so that a patch row is one loop
   // over positions per image instead of a few elements per output row.
@@ -545,7 +693,7 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
     for (int ic = 0; small_maps && ic < in_per_group; ++ic) {
       const int c = g * in_per_group + ic;
       for (int k = 0; k < window; ++k) {
-        std::int16_t* row = patch + static_cast<std::size_t>(ic * window + k) * padded_columns;
+        std::int16_t* row = staging;
         const int* s = source + static_cast<std::size_t>(k) * positions;
         for (std::size_t b = 0; b < count; ++b, row += positions) {
           const std::int16_t* map =
@@ -553,15 +701,14 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           for (std::size_t p = 0; p < positions; ++p) row[p] = s[p] >= 0 ? map[s[p]] : 0;
         }
         std::fill(row, row + (padded_columns - columns), 0);
+        place(ic * window + k);
       }
     }
     for (int ic = 0; !small_maps && ic < in_per_group; ++ic) {
       const int c = g * in_per_group + ic;
       for (int ky = 0; ky < l.kernel_h; ++ky) {
         for (int kx = 0; kx < l.kernel_w; ++kx) {
-          std::int16_t* row =
-              patch +
-              static_cast<std::size_t>((ic * l.kernel_h + ky) * l.kernel_w + kx) * padded_columns;
+          std::int16_t* row = staging;
           // The output columns whose input column is inside the map: [x_begin, x_end).
           const int shift = kx * l.dilation_w - l.pad_left;  // input x = ox * stride + shift
           const int x_begin = std::min(l.out.w, std::max(0, -floor_div(shift, l.stride_w)));
@@ -591,14 +738,16 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
             }
           }
           std::fill(row, row + (padded_columns - columns), 0);
+          place((ic * l.kernel_h + ky) * l.kernel_w + kx);
         }
       }
     }
     if (histogram) {
-      for (int k = 0; k < taps; ++k) {
-        const std::int16_t* x = patch + static_cast<std::size_t>(k) * padded_columns;
-        for (std::size_t i = 0; i < columns; ++i) {
-          ++(*histogram)[sign_magnitude ? std::abs(x[i]) : static_cast<std::uint8_t>(x[i])];
+      for (std::size_t col = 0; col < columns; ++col) {
+        const std::int16_t* x = patch + col / kTile * tile_size + col % kTile;
+        for (int k = 0; k < taps; ++k) {
+          const std::int16_t v = x[static_cast<std::size_t>(k) * kTile];
+          ++(*histogram)[sign_magnitude ? std::abs(v) : static_cast<std::uint8_t>(v)];
         }
       }
     }
@@ -613,14 +762,21 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
                 qc.bias[static_cast<std::size_t>(f)]);
       if (exact_[m]) continue;
       const std::int16_t* w = qc.weights.data() + static_cast<std::size_t>(f) * taps;
-      for (int k = 0; k < taps; ++k) {
-        const std::size_t slot = i * static_cast<std::size_t>(taps) + static_cast<std::size_t>(k);
-        const std::size_t row = static_cast<std::size_t>(
-            sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k]));
-        rows[slot] = tables_[m].data() + row * 256;
-        rows16[slot] = tables16_[m].data() + row * 256;
-        rows8[slot] = tables8_[m].data() + row * 512;
-        negated[slot] = sign_magnitude && w[k] < 0;
+      // Taps with positive weights first, then the negated ones (sums are exact integers, so
+      // the order changes nothing but the branch prediction).
+      std::size_t slot = i * static_cast<std::size_t>(taps);
+      for (const bool negative : {false, true}) {
+        for (int k = 0; k < taps; ++k) {
+          if ((sign_magnitude && w[k] < 0) != negative) continue;
+          const std::size_t row = static_cast<std::size_t>(
+              sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k]));
+          rows[slot] = tables_[m].data() + row * 256;
+          rows16[slot] = tables16_[m].data() + row * 256;
+          rows8[slot] = tables8_[m].data() + row * 512;
+          negated[slot] = negative;
+          offsets[slot] = static_cast<std::uint32_t>(k) * kTile;
+          ++slot;
+        }
       }
     }
     // The operands as bytes, once per group, when some filter looks products up.
@@ -628,43 +784,67 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
                     [&](std::uint16_t m) { return !exact_[m]; });
     if (bytes && any_table) {
-      const std::size_t n = static_cast<std::size_t>(taps) * padded_columns;
+      const std::size_t n = tiles * tile_size;
       for (std::size_t i = 0; i < n; ++i) patch8[i] = static_cast<std::uint8_t>(patch[i]);
+    }
+    // For the exact byte dot products: four taps per 32-bit word, operands + 128 in two's
+    // complement (so that they are unsigned), missing taps of the last quad 0.
+    const bool any_exact =
+        std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
+                    [&](std::uint16_t m) { return exact_[m]; });
+    if (quad_path && any_exact) {
+      const std::uint8_t offset = sign_magnitude ? 0 : 0x80;
+      for (std::size_t t = 0; t < tiles; ++t) {
+        build_quads(patch + t * tile_size, taps, static_cast<int>(quad_count), offset,
+                    quad_patch + t * quad_tile_size);
+      }
     }
     // Tiles outside, filters inside: a tile of the patches (taps x kTile) stays in the L1 cache
     // while every filter of the group uses it.
     for (std::size_t t = 0; t < padded_columns; t += kTile) {
-      const std::int16_t* x = patch + t;
+      const std::int16_t* x = patch + t / kTile * tile_size;
+      const std::uint8_t* x8 = bytes ? patch8 + t / kTile * tile_size : nullptr;
       for (std::size_t i = 0; i < filters; ++i) {
         const int f = g * out_per_group + static_cast<int>(i);
         const std::uint16_t m = choice[static_cast<std::size_t>(f)];
         std::int32_t* a = acc + i * padded_columns + t;
         const std::size_t slot = i * static_cast<std::size_t>(taps);
-        if (exact_[m] && vnni_) {
+        if (exact_[m] && quad_path) {
+          const std::size_t at = static_cast<std::size_t>(f) * quad_count;
+          const std::uint8_t* xq = quad_patch + t / kTile * quad_tile_size;
+          if (sign_magnitude) {
+            tile_exact_bytes<true>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
+                                   static_cast<int>(quad_count), 0, xq);
+          } else {
+            tile_exact_bytes<false>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
+                                    static_cast<int>(quad_count),
+                                    layer_quads.offset_correction[static_cast<std::size_t>(f)], xq);
+          }
+        } else if (exact_[m] && vnni_) {
           tile_exact_vnni(a, layer_pairs.data() + static_cast<std::size_t>(f) * pair_count,
-                          static_cast<int>(pair_count), x, padded_columns);
+                          static_cast<int>(pair_count), x, kTile);
         } else if (exact_[m]) {
-          tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x,
-                     padded_columns);
+          tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x, kTile);
         } else if (bytes && !sign_magnitude) {
-          tile_bytes_avx512<true>(a, rows8.data() + slot, negated.get() + slot, taps, patch8 + t,
-                                  padded_columns);
+          tile_bytes_avx512<true>(a, rows8.data() + slot, negated.get() + slot, taps, x8,
+                                  offsets.data() + slot);
         } else if (bytes) {
-          tile_bytes_avx512<false>(a, rows8.data() + slot, negated.get() + slot, taps, patch8 + t,
-                                   padded_columns);
+          tile_bytes_avx512<false>(a, rows8.data() + slot, negated.get() + slot, taps, x8,
+                                   offsets.data() + slot);
         } else if (vector_tables_ && !sign_magnitude) {
           tile_rows_avx512<TableFormat::kTwosComplement>(
-              a, rows16.data() + slot, negated.get() + slot, taps, x, padded_columns);
+              a, rows16.data() + slot, negated.get() + slot, taps, x, offsets.data() + slot);
         } else if (vector_tables_ && nonnegative) {
           tile_rows_avx512<TableFormat::kMagnitudes>(a, rows16.data() + slot, negated.get() + slot,
-                                                     taps, x, padded_columns);
+                                                     taps, x, offsets.data() + slot);
         } else if (vector_tables_) {
           tile_rows_avx512<TableFormat::kSignMagnitude>(
-              a, rows16.data() + slot, negated.get() + slot, taps, x, padded_columns);
+              a, rows16.data() + slot, negated.get() + slot, taps, x, offsets.data() + slot);
         } else if (sign_magnitude && !nonnegative) {
-          tile_rows_signed(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
+          tile_rows_signed(a, rows.data() + slot, negated.get() + slot, taps, x,
+                           offsets.data() + slot);
         } else {
-          tile_rows(a, rows.data() + slot, negated.get() + slot, taps, x, padded_columns);
+          tile_rows(a, rows.data() + slot, negated.get() + slot, taps, x, offsets.data() + slot);
         }
       }
     }

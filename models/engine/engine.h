@@ -200,6 +200,12 @@ class Engine {
   // AVX-512 VNNI dot products for exact filters; their weights in pairs of taps, per layer.
   bool vnni_ = false;
   std::vector<std::vector<std::int32_t>> pairs_;
+  // The same in quads of taps for the byte dot products (vpdpbusd), per layer.
+  struct QuadWeights {
+    std::vector<std::int32_t> high, low;          // [filter][quad], four int8 per word
+    std::vector<std::int32_t> offset_correction;  // per filter (two's complement)
+  };
+  std::vector<QuadWeights> quads_;
 };
 
 }  // namespace hawx::models

@@ -17,8 +17,8 @@
 namespace hawx::models {
 namespace {
 
-// conv 3x3 (2 -> 4 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (4 groups, no pad,
-// ReLU6) -> fully connected (4*2*2 -> 3): every layer kind that multiplies, with padding, groups
+// conv 3x3 (2 -> 8 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (8 groups, no pad,
+// ReLU6) -> fully connected (8*2*2 -> 3): every layer kind that multiplies, with padding, groups
 // and a signed output. `first` is conv1's activation: kNone gives the depthwise layer operands
 // of both signs.
 Network small_network(std::mt19937& random, Activation first = Activation::kRelu) {
@@ -43,7 +43,7 @@ Network small_network(std::mt19937& random, Activation first = Activation::kRelu
   Layer c1;
   c1.name = "conv1";
   c1.in = net.input;
-  c1.out = {4, 8, 8};
+  c1.out = {8, 8, 8};
   c1.kernel_h = c1.kernel_w = 3;
   c1.pad_top = c1.pad_left = c1.pad_bottom = c1.pad_right = 1;
   c1.activation = first;
@@ -52,18 +52,18 @@ Network small_network(std::mt19937& random, Activation first = Activation::kRelu
   pool.kind = Layer::Kind::kMaxPool;
   pool.name = "pool";
   pool.input = 1;
-  pool.in = {4, 8, 8};
-  pool.out = {4, 4, 4};
+  pool.in = {8, 8, 8};
+  pool.out = {8, 4, 4};
   pool.kernel_h = pool.kernel_w = 2;
   pool.stride_h = pool.stride_w = 2;
   add(pool);
   Layer dw;
   dw.name = "depthwise";
   dw.input = 2;
-  dw.in = {4, 4, 4};
-  dw.out = {4, 2, 2};
+  dw.in = {8, 4, 4};
+  dw.out = {8, 2, 2};
   dw.kernel_h = dw.kernel_w = 3;
-  dw.groups = 4;
+  dw.groups = 8;
   dw.activation = Activation::kClip;
   dw.clip_min = 0.0f;
   dw.clip_max = 6.0f;
@@ -72,7 +72,7 @@ Network small_network(std::mt19937& random, Activation first = Activation::kRelu
   fc.name = "fc";
   fc.input = 3;
   fc.fully_connected = true;
-  fc.in = {16, 1, 1};
+  fc.in = {32, 1, 1};
   fc.out = {3, 1, 1};
   add(fc);
   return net;
