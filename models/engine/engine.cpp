@@ -608,8 +608,8 @@ T* scratch(std::vector<T>& buffer, std::size_t size) {
 
 void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size_t count,
                   const std::int16_t* in, std::int16_t* out, float* real_out, double noise_std,
-                  std::uint64_t noise_seed, std::size_t first_image,
-                  OperandHistogram* histogram) const {
+                  std::uint64_t noise_seed, std::size_t first_image, OperandHistogram* histogram,
+                  std::int32_t* acc_out) const {
   const Layer& l = q_.net.layers[static_cast<std::size_t>(index)];
   const QuantizedNetwork::Conv& qc = q_.conv[static_cast<std::size_t>(index)];
   const std::size_t positions = static_cast<std::size_t>(l.out.h) * l.out.w;
@@ -856,6 +856,10 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       const std::size_t f = static_cast<std::size_t>(g * out_per_group) + i;
       const float to_real = in_scale * qc.weight_scale[f];
       const std::int32_t* a = acc + i * padded_columns;
+      for (std::size_t b = 0; acc_out && b < count; ++b) {
+        std::copy(a + b * positions, a + (b + 1) * positions,
+                  acc_out + b * out_size + f * positions);
+      }
       if (noise_std <= 0.0) {
         requantize(a, count, positions, out_size, to_real, low, high, out_scale,
                    static_cast<float>(q_.levels), out + f * positions,
@@ -879,6 +883,29 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       }
     }
   }
+}
+
+LayerTrace Engine::trace_layer(const std::uint8_t* image, const Assignment& assignment,
+                               std::size_t compute_layer) const {
+  check(assignment);
+  const std::vector<int> layers = q_.net.compute_layers();
+  if (compute_layer >= layers.size()) {
+    throw Error("compute layer " + std::to_string(compute_layer) + " asked for; the network has " +
+                std::to_string(layers.size()));
+  }
+  const int index = layers[compute_layer];
+  const Layer& l = q_.net.layers[static_cast<std::size_t>(index)];
+  Maps v(q_.net.values.size());
+  load_images(&image, 1, v);
+  run(v, 1, 0, static_cast<std::size_t>(index), 0, assignment, nullptr, 0, nullptr, nullptr);
+  LayerTrace trace;
+  trace.layer = index;
+  trace.input = v[static_cast<std::size_t>(l.input)];
+  trace.output.assign(static_cast<std::size_t>(l.out.elements()), 0);
+  trace.accumulators.assign(trace.output.size(), 0);
+  conv(index, assignment.filters[compute_layer], 1, trace.input.data(), trace.output.data(),
+       nullptr, 0.0, 0, 0, nullptr, trace.accumulators.data());
+  return trace;
 }
 
 std::vector<float> Engine::logits(const std::uint8_t* image, const Assignment& assignment) const {

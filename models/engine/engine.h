@@ -112,6 +112,15 @@ class Prefix {
   const Dataset* data_ = nullptr;
 };
 
+// One compute layer of one image in integers, as the engine computes it under an assignment: for
+// checking an accelerator model against the engine (Engine::trace_layer). All maps CHW.
+struct LayerTrace {
+  int layer = 0;                           // the network layer (Network::layers index)
+  std::vector<std::int16_t> input;         // the layer's integer input map
+  std::vector<std::int32_t> accumulators;  // int32 sums, bias included, before requantisation
+  std::vector<std::int16_t> output;        // the requantised output map
+};
+
 struct EngineOptions {
   // Use only the portable code paths (no AVX-512 table lookups or VNNI dot products), e.g. to
   // check that the vector paths give bit-identical results. By default the best path this CPU
@@ -140,6 +149,11 @@ class Engine {
                                          const Assignment& assignment, const Probe* probe = nullptr,
                                          std::size_t first_image = 0,
                                          std::vector<OperandHistogram>* histograms = nullptr) const;
+
+  // Compute layer `compute_layer` of one image under `assignment` (every earlier layer run as
+  // logits() runs it): its input, accumulators and output. Error for a layer out of range.
+  LayerTrace trace_layer(const std::uint8_t* image, const Assignment& assignment,
+                         std::size_t compute_layer) const;
 
   // Top-1 accuracy over the dataset, on `threads` threads; `progress` is called with the number
   // of images finished so far (from one thread at a time).
@@ -180,9 +194,11 @@ class Engine {
 
   void check(const Assignment& a) const;
   // Runs one convolution on the integer feature maps of `count` images (each map contiguous).
+  // `acc_out`, when given, receives the int32 accumulators (laid out as `out`).
   void conv(int layer, const std::vector<std::uint16_t>& choice, std::size_t count,
             const std::int16_t* in, std::int16_t* out, float* real_out, double noise_std,
-            std::uint64_t noise_seed, std::size_t first_image, OperandHistogram* histogram) const;
+            std::uint64_t noise_seed, std::size_t first_image, OperandHistogram* histogram,
+            std::int32_t* acc_out = nullptr) const;
 
   // Parameters.
   QuantizedNetwork q_;
