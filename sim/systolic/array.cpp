@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+#include "sim/systolic/array.h"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <systemc>
+
+#include "core/errors.h"
+#include "sim/systolic/array_modules.h"
+
+namespace hawx::systolic {
+namespace {
+
+using sc::Schedule;
+
+// One simulation context per run: SystemC allows one elaboration and one sc_start() sequence
+// per context, and a study simulates many layers and arrays in one process.
+class FreshContext {
+ public:
+  FreshContext() : previous_(sc_core::sc_curr_simcontext) {
+    context_ = new sc_core::sc_simcontext;
+    sc_core::sc_curr_simcontext = context_;
+    sc_core::sc_default_global_context = context_;
+  }
+  ~FreshContext() {
+    sc_core::sc_curr_simcontext = previous_;
+    sc_core::sc_default_global_context = previous_;
+    delete context_;
+  }
+  FreshContext(const FreshContext&) = delete;
+  FreshContext& operator=(const FreshContext&) = delete;
+
+ private:
+  sc_core::sc_simcontext* previous_;
+  sc_core::sc_simcontext* context_;
+};
+
+std::string join(const std::vector<PeMultiplier>& multipliers) {
+  std::string names;
+  for (const auto& m : multipliers) names += (names.empty() ? "" : ", ") + m.name;
+  return names;
+}
+
+// The array's modules for one data path; run() simulates the layer.
+class ArrayTop {
+ public:
+  ArrayTop(const ArraySpec& spec, const Schedule& schedule, const GemmOperands& operands)
+      : schedule_(schedule),
+        ifmap_("ifmap_sram", operands.ifmap),
+        filters_("filter_sram", operands.weights),
+        ofmap_("ofmap_sram", initial_sums(schedule, operands)) {
+    if (spec.data_path == DataPath::kLut) {
+      lut_array_ = std::make_unique<sc::LutPeArray>("pe_array", schedule, ifmap_, filters_, ofmap_);
+      lut_controller_ =
+          std::make_unique<sc::LutController>("controller", schedule, *lut_array_, period_);
+      return;
+    }
+    build_rtl(spec);
+  }
+
+  void run() {
+    if (lut_controller_) {
+      sc_core::sc_start();
+      return;
+    }
+    // Every fold, then two edges for the last partial sums to reach the ofmap buffer.
+    sc_core::sc_start(period_ *
+                      static_cast<double>(schedule_.folds() * schedule_.cycles_per_fold + 3));
+    if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
+    trace_ = nullptr;
+  }
+
+  std::int64_t cycles() const {
+    return lut_controller_ ? lut_controller_->cycles() : rtl_controller_->cycles();
+  }
+  // The rtl path's own measure of the last output's cycle; -1 for lut.
+  std::int64_t last_output_cycle() const {
+    return collector_ ? collector_->last_output_cycle() : -1;
+  }
+  std::vector<sc::PeState> pes() const {
+    if (lut_array_) return lut_array_->pes();
+    std::vector<sc::PeState> states;
+    for (const auto& pe : rtl_pes_) states.push_back(pe->state());
+    return states;
+  }
+  const sc::Sram<std::int16_t>& ifmap() const { return ifmap_; }
+  const sc::Sram<std::int16_t>& filters() const { return filters_; }
+  const sc::OfmapBuffer& ofmap() const { return ofmap_; }
+
+ private:
+  template <class T>
+  using Signals = std::vector<std::unique_ptr<sc_core::sc_signal<T>>>;
+
+  static std::vector<std::int32_t> initial_sums(const Schedule& s, const GemmOperands& o) {
+    std::vector<std::int32_t> sums(static_cast<std::size_t>(s.n * s.m), 0);
+    for (std::int64_t f = 0; f < s.n && !o.bias.empty(); ++f) {
+      std::fill(sums.begin() + f * s.m, sums.begin() + (f + 1) * s.m,
+                o.bias[static_cast<std::size_t>(f)]);
+    }
+    return sums;
+  }
+
+  template <class T>
+  static void make_signals(Signals<T>& signals, std::size_t count, const std::string& prefix) {
+    for (std::size_t i = 0; i < count; ++i) {
+      signals.push_back(
+          std::make_unique<sc_core::sc_signal<T>>((prefix + "_" + std::to_string(i)).c_str()));
+    }
+  }
+
+  void build_rtl(const ArraySpec& spec) {
+    const auto rows = static_cast<std::size_t>(schedule_.rows);
+    const auto cols = static_cast<std::size_t>(schedule_.cols);
+    clock_ = std::make_unique<sc_core::sc_clock>("clk", period_);
+    make_signals(x_, rows * (cols + 1), "x");        // x_[i * (C + 1) + j]: into PE (i, j)
+    make_signals(w_, (rows + 1) * cols, "w");        // w_[i * C + j]: into PE (i, j)
+    make_signals(psum_, (rows + 1) * cols, "psum");  // psum_[i * C + j]: into PE (i, j)
+    rtl_controller_ =
+        std::make_unique<sc::RtlController>("controller", schedule_, ifmap_, filters_);
+    rtl_controller_->clk(*clock_);
+    rtl_controller_->latch(latch_);
+    for (std::size_t j = 0; j < cols; ++j) (*rtl_controller_->w_top[j])(*w_[j]);
+    for (std::size_t i = 0; i < rows; ++i) (*rtl_controller_->x_left[i])(*x_[i * (cols + 1)]);
+    for (std::size_t i = 0; i < rows; ++i) {
+      for (std::size_t j = 0; j < cols; ++j) {
+        const PeMultiplier& m = schedule_.multiplier_of_column(static_cast<std::int64_t>(j));
+        auto pe = std::make_unique<sc::RtlPe>(
+            ("pe_" + std::to_string(i) + "_" + std::to_string(j)).c_str(), schedule_, m,
+            rtl::sc_multiplier_factory(m.name));
+        pe->clk(*clock_);
+        pe->latch(latch_);
+        pe->x_in(*x_[i * (cols + 1) + j]);
+        pe->x_out(*x_[i * (cols + 1) + j + 1]);
+        pe->w_in(*w_[i * cols + j]);
+        pe->w_out(*w_[(i + 1) * cols + j]);
+        pe->psum_in(*psum_[i * cols + j]);
+        pe->psum_out(*psum_[(i + 1) * cols + j]);
+        rtl_pes_.push_back(std::move(pe));
+      }
+    }
+    collector_ = std::make_unique<sc::OfmapCollector>("ofmap_collector", schedule_, ofmap_,
+                                                      *rtl_controller_, period_);
+    collector_->clk(*clock_);
+    for (std::size_t j = 0; j < cols; ++j) (*collector_->bottom[j])(*psum_[rows * cols + j]);
+    if (!spec.vcd.empty()) {
+      std::filesystem::path base = spec.vcd;
+      if (base.extension() == ".vcd") base.replace_extension();
+      if (!base.parent_path().empty()) std::filesystem::create_directories(base.parent_path());
+      trace_ = sc_core::sc_create_vcd_trace_file(base.string().c_str());
+      trace_->set_time_unit(1, sc_core::SC_PS);  // the clock's half period is 500 ps
+      const sc::RtlPe& pe =
+          *rtl_pes_[static_cast<std::size_t>(spec.vcd_row * schedule_.cols + spec.vcd_col)];
+      sc_core::sc_trace(trace_, *clock_, "clk");
+      sc_core::sc_trace(trace_, latch_, "latch");
+      sc_core::sc_trace(trace_, pe.mul_a(), "mul_a");
+      sc_core::sc_trace(trace_, pe.mul_b(), "mul_b");
+      sc_core::sc_trace(trace_, pe.mul_p(), "mul_p");
+    }
+  }
+
+  // Parameters.
+  const Schedule& schedule_;
+  sc_core::sc_time period_{1, sc_core::SC_NS};
+  // Sub-modules: buffers.
+  sc::Sram<std::int16_t> ifmap_;
+  sc::Sram<std::int16_t> filters_;
+  sc::OfmapBuffer ofmap_;
+  // lut data path.
+  std::unique_ptr<sc::LutPeArray> lut_array_;
+  std::unique_ptr<sc::LutController> lut_controller_;
+  // rtl data path.
+  std::unique_ptr<sc_core::sc_clock> clock_;
+  sc_core::sc_signal<bool> latch_{"latch"};
+  Signals<sc::XToken> x_;
+  Signals<sc::WToken> w_;
+  Signals<sc::PsumToken> psum_;
+  std::unique_ptr<sc::RtlController> rtl_controller_;
+  std::vector<std::unique_ptr<sc::RtlPe>> rtl_pes_;
+  std::unique_ptr<sc::OfmapCollector> collector_;
+  sc_core::sc_trace_file* trace_ = nullptr;
+};
+
+void add(PeActivity& total, const PeActivity& pe) {
+  total.operations += pe.operations;
+  total.a_toggles += pe.a_toggles;
+  total.b_toggles_latch += pe.b_toggles_latch;
+  total.b_toggles_in_fold += pe.b_toggles_in_fold;
+  total.energy_fj += pe.energy_fj;
+}
+
+void check_operands(const GemmOperands& o, bool is_signed) {
+  const Gemm& g = o.gemm;
+  if (g.m < 1 || g.k < 1 || g.n < 1) {
+    throw InputError("the GEMM " + std::to_string(g.m) + " x " + std::to_string(g.k) + " x " +
+                     std::to_string(g.n) + " has an empty dimension");
+  }
+  auto expect_size = [](std::size_t got, std::int64_t want, const char* what) {
+    if (got != static_cast<std::size_t>(want)) {
+      throw InputError(std::string(what) + " has " + std::to_string(got) +
+                       " elements; the GEMM needs " + std::to_string(want));
+    }
+  };
+  expect_size(o.ifmap.size(), g.m * g.k, "the ifmap matrix (M x K)");
+  expect_size(o.weights.size(), g.n * g.k, "the weight matrix (N x K)");
+  if (!o.bias.empty()) expect_size(o.bias.size(), g.n, "the bias");
+  expect_size(o.filter_multiplier.size(), g.n, "the filter assignment");
+  const int low = is_signed ? -128 : -255;
+  const int high = is_signed ? 127 : 255;
+  for (const auto* values : {&o.ifmap, &o.weights}) {
+    for (std::int16_t v : *values) {
+      if (v < low || v > high) {
+        throw InputError("operand " + std::to_string(v) + " is outside " + std::to_string(low) +
+                         ".." + std::to_string(high) + ", what " +
+                         (is_signed ? "signed (int8)" : "unsigned (sign-magnitude)") +
+                         " multipliers take");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool PeActivity::operator==(const PeActivity& o) const {
+  return operations == o.operations && a_toggles == o.a_toggles &&
+         b_toggles_latch == o.b_toggles_latch && b_toggles_in_fold == o.b_toggles_in_fold &&
+         energy_fj == o.energy_fj;
+}
+
+PeMultiplier pe_multiplier(const rtl::Characterization& c) {
+  PeMultiplier m;
+  m.name = c.design.name;
+  m.table = c.table;
+  if (!c.hardware.energy_model.empty()) {
+    m.energy = rtl::SwitchingEnergyModel::from_coefficients(c.hardware.energy_model, c.table);
+  }
+  return m;
+}
+
+const char* data_path_name(DataPath path) { return path == DataPath::kLut ? "lut" : "rtl"; }
+
+DataPath parse_data_path(const std::string& name) {
+  if (name == "lut") return DataPath::kLut;
+  if (name == "rtl") return DataPath::kRtl;
+  throw ConfigError("unknown data path '" + name + "'; expected one of: lut, rtl");
+}
+
+ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
+                       const GemmOperands& operands) {
+  // Validate the array, the map and the multipliers.
+  validate_array(spec.shape);
+  if (spec.dataflow != Dataflow::kWeightStationary) {
+    throw ConfigError(std::string("the SystemC array models the ws dataflow only; '") +
+                      dataflow_name(spec.dataflow) + "' is not built yet");
+  }
+  if (multipliers.empty()) throw ConfigError("the array needs at least one multiplier type");
+  for (const auto& m : multipliers) {
+    if (m.table.is_signed() != multipliers.front().table.is_signed()) {
+      throw ConfigError("multipliers '" + multipliers.front().name + "' and '" + m.name +
+                        "' differ in signedness; one array takes one operand format");
+    }
+  }
+  const auto cols = static_cast<std::size_t>(spec.shape.cols);
+  std::vector<std::uint16_t> column_multiplier(cols, 0);
+  if (!spec.multiplier_map.empty()) {
+    if (spec.multiplier_map.size() != cols) {
+      throw ConfigError("multiplier_map has " + std::to_string(spec.multiplier_map.size()) +
+                        " entries; the array has " + std::to_string(cols) + " columns");
+    }
+    for (std::size_t j = 0; j < cols; ++j) {
+      const auto it = std::find_if(multipliers.begin(), multipliers.end(),
+                                   [&](const auto& m) { return m.name == spec.multiplier_map[j]; });
+      if (it == multipliers.end()) {
+        throw ConfigError("multiplier_map[" + std::to_string(j) + "] names '" +
+                          spec.multiplier_map[j] +
+                          "', which is not one of the multipliers: " + join(multipliers));
+      }
+      column_multiplier[j] = static_cast<std::uint16_t>(it - multipliers.begin());
+    }
+  }
+  if (spec.data_path == DataPath::kRtl) {
+    for (std::uint16_t t : column_multiplier) rtl::sc_multiplier_factory(multipliers[t].name);
+    if (!spec.vcd.empty() && (spec.vcd_row < 0 || spec.vcd_row >= spec.shape.rows ||
+                              spec.vcd_col < 0 || spec.vcd_col >= spec.shape.cols)) {
+      throw ConfigError("the VCD's PE (" + std::to_string(spec.vcd_row) + ", " +
+                        std::to_string(spec.vcd_col) + ") is outside the array");
+    }
+  }
+  const bool is_signed = multipliers.front().table.is_signed();
+  check_operands(operands, is_signed);
+
+  // Map and schedule.
+  std::vector<std::string> names;
+  for (const auto& m : multipliers) names.push_back(m.name);
+  ArrayRun run;
+  run.timing = time_gemm(operands.gemm, spec.shape, spec.dataflow);
+  run.mapping = map_filters_to_columns(column_multiplier, operands.filter_multiplier, names);
+  run.row_folds = run.timing.row_folds;
+  run.col_folds = run.mapping.col_folds;
+  run.folds = checked_mul(run.row_folds, run.col_folds, "the number of folds");
+  run.cycles_per_fold = run.timing.cycles_per_fold;
+
+  Schedule schedule;
+  schedule.rows = spec.shape.rows;
+  schedule.cols = spec.shape.cols;
+  schedule.m = operands.gemm.m;
+  schedule.k = operands.gemm.k;
+  schedule.n = operands.gemm.n;
+  schedule.row_folds = run.row_folds;
+  schedule.col_folds = run.col_folds;
+  schedule.cycles_per_fold = run.cycles_per_fold;
+  schedule.sign_magnitude = !is_signed;
+  schedule.mapping = &run.mapping;
+  schedule.multipliers = &multipliers;
+  schedule.column_multiplier = column_multiplier;
+
+  // Simulate.
+  FreshContext context;
+  auto top = std::make_unique<ArrayTop>(spec, schedule, operands);
+  top->run();
+  run.compute_cycles = top->cycles() - 1;
+  run.extra_cycles = run.compute_cycles - run.timing.compute_cycles;
+  if (spec.data_path == DataPath::kRtl) {
+    // The clocked array's own account of the schedule: the last fold's last used column j
+    // produces its last output in cycle 2R + T + j - 2 of the fold (cpf - 1 when j = C - 1).
+    std::int64_t last_column = 0;
+    const Schedule::FoldPlan last = schedule.fold(run.folds - 1);
+    for (std::int64_t j = 0; j < schedule.cols; ++j) {
+      if (schedule.filter(last, j) >= 0) last_column = j;
+    }
+    const std::int64_t expected =
+        (run.folds - 1) * run.cycles_per_fold + 2 * schedule.rows + schedule.m + last_column - 2;
+    if (top->last_output_cycle() != expected) {
+      throw std::logic_error("the rtl array wrote its last output in cycle " +
+                             std::to_string(top->last_output_cycle()) + ", the schedule says " +
+                             std::to_string(expected));
+    }
+  }
+  run.ofmap = top->ofmap().contents();
+  for (const auto& pe : top->pes()) {
+    run.pes.push_back(pe.activity);
+    add(run.total, pe.activity);
+  }
+  run.ifmap_reads = top->ifmap().reads();
+  run.filter_reads = top->filters().reads();
+  run.ofmap_reads = top->ofmap().reads();
+  run.ofmap_writes = top->ofmap().writes();
+  top.reset();
+  return run;
+}
+
+}  // namespace hawx::systolic

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+// The systolic array as a SystemC model: one GEMM layer (a convolution lowered by im2col, or a
+// fully connected layer) executed on R x C PEs whose multipliers may differ per column, giving
+// the layer's int32 outputs, its cycles, and the switching activity and energy of every PE's
+// multiplier. docs/systolic.md describes the model; timing.h the cycle formulas it follows.
+//
+// Modules (array.cpp): a controller that advances fold by fold; the PE array; the ifmap and
+// filter SRAM buffers it reads and the ofmap buffer it accumulates into. Two data paths with
+// identical results (outputs, cycles, toggles, energy, SRAM accesses):
+//   lut  (default) the array is not clocked: per fold, each PE's operand sequence, in the order
+//        the systolic schedule feeds it, is walked; products come from the multiplier's
+//        ProductTable; the controller waits cycles_per_fold clock periods per fold.
+//   rtl  every PE instantiates the verilated SystemC model of its column's multiplier
+//        (rtl/sc_models.h) and the array is clocked cycle by cycle (sc_clock): activations move
+//        right and partial sums down through PE registers; optionally a VCD of one PE.
+//
+// Weight-stationary schedule of one fold (R x C array, T = M ofmap pixels, cycles 0-based):
+//   cycles 0..R-1  the fold's weights shift down the columns into shadow registers; at the edge
+//                  that ends cycle R-1 they are latched into the PEs (the multipliers' b input:
+//                  it changes only there, so a stationary weight does not toggle in the fold)
+//   cycle R+t+i+j  PE (i, j) multiplies pixel t's tap of row i (activations skewed by row, one
+//                  column per cycle), adding to the partial sum from PE (i-1, j)
+//   last cycle     2R + C + T - 3: the bottom-right PE's last product; cycles_per_fold =
+//                  2R + C + T - 2, as timing.h, so with ideal memory the layer takes
+//                  folds x cycles_per_fold - 1 cycles (SCALE-Sim's count).
+// Idle PEs (rows beyond the fold's taps, columns without a filter) keep their multiplier
+// inputs (operand isolation). Every multiplier input starts at a = b = 0. Operands follow the
+// engine (models/engine/engine.h): unsigned multipliers see magnitudes 0..255 and the sign
+// (XOR of both) is applied to the product; signed multipliers see int8 patterns. The int32
+// sums start from the bias in the ofmap buffer; the row folds of a filter add into it.
+//
+// Only the ws dataflow is modelled so far: os and is are a ConfigError.
+//
+// Promises: simulate_gemm() either returns or throws hawx::Error (ConfigError for an array or
+// map that cannot be built, InputError for operands that do not fit the GEMM or the
+// multipliers). Deterministic. Each call runs in its own SystemC simulation context, so calls
+// may follow one another in one process.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "rtl/characterize.h"
+#include "rtl/multiplier.h"
+#include "rtl/switching.h"
+#include "sim/systolic/gemm.h"
+#include "sim/systolic/mapper.h"
+#include "sim/systolic/timing.h"
+
+namespace hawx::systolic {
+
+enum class DataPath { kLut, kRtl };
+const char* data_path_name(DataPath path);
+// "lut" or "rtl"; ConfigError otherwise.
+DataPath parse_data_path(const std::string& name);
+
+// A multiplier type the array's columns can hold.
+struct PeMultiplier {
+  std::string name;  // a library design: the rtl data path instantiates its SystemC model
+  rtl::ProductTable table;
+  rtl::SwitchingEnergyModel energy;  // energy of one operand transition
+};
+
+// A multiplier type from its characterisation: its name, product table and switching-energy
+// model (a model of zeros when the hardware figures were declared rather than estimated).
+PeMultiplier pe_multiplier(const rtl::Characterization& characterization);
+
+struct ArraySpec {
+  ArrayShape shape;  // PE rows x columns
+  Dataflow dataflow = Dataflow::kWeightStationary;
+  // Per PE column, the name of its multiplier (one of the PeMultiplier names); cols entries.
+  // Empty: every column has the first multiplier.
+  std::vector<std::string> multiplier_map;
+  DataPath data_path = DataPath::kLut;
+  // rtl: when not empty, a VCD file of PE (vcd_row, vcd_col): clock, multiplier inputs and
+  // output, partial sum.
+  std::filesystem::path vcd;
+  std::int64_t vcd_row = 0;
+  std::int64_t vcd_col = 0;
+};
+
+// The layer as a GEMM: ofmap[N x M] = (ifmap[M x K] * W[K x N])^T + bias.
+struct GemmOperands {
+  Gemm gemm;
+  std::vector<std::int16_t> ifmap;    // M x K, row-major (im2col.h)
+  std::vector<std::int16_t> weights;  // N x K: filter n's taps at n * K (the engine's layout)
+  std::vector<std::int32_t> bias;     // N, or empty for zeros
+  // Per filter, the index of its multiplier in the multiplier list (the engine's Assignment).
+  std::vector<std::uint16_t> filter_multiplier;
+};
+
+// One PE's multiplier activity over the layer.
+struct PeActivity {
+  std::uint64_t operations = 0;         // valid multiplications
+  std::uint64_t a_toggles = 0;          // activation input bits that changed
+  std::uint64_t b_toggles_latch = 0;    // weight input bits changed by the fold's latch
+  std::uint64_t b_toggles_in_fold = 0;  // weight input bits changed at any other edge (ws: 0)
+  double energy_fj = 0.0;               // SwitchingEnergyModel over every input transition
+
+  bool operator==(const PeActivity& other) const;
+};
+
+struct ArrayRun {
+  // Schedule.
+  LayerTiming timing;     // timing.h for the GEMM on this array (what a homogeneous array takes)
+  ColumnMapping mapping;  // filters on columns
+  std::int64_t row_folds = 0;
+  std::int64_t col_folds = 0;  // mapping.col_folds
+  std::int64_t folds = 0;      // row_folds x col_folds
+  std::int64_t cycles_per_fold = 0;
+  std::int64_t compute_cycles = 0;  // as the controller counted them: folds x cpf - 1
+  std::int64_t extra_cycles = 0;    // compute_cycles - timing.compute_cycles (the map's cost)
+  // Results.
+  std::vector<std::int32_t> ofmap;  // N x M: filter n's outputs at n * M
+  // Activity, per PE (row-major, i * cols + j) and in total.
+  std::vector<PeActivity> pes;
+  PeActivity total;
+  // SRAM accesses (one operand or one partial sum each).
+  std::uint64_t ifmap_reads = 0;
+  std::uint64_t filter_reads = 0;
+  std::uint64_t ofmap_reads = 0;  // read-modify-write of the accumulating sums
+  std::uint64_t ofmap_writes = 0;
+};
+
+ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
+                       const GemmOperands& operands);
+
+}  // namespace hawx::systolic

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+// The SystemC modules of the systolic array (array.h): SRAM buffers, the controller, the PE
+// array of the lut data path, and the clocked PE of the rtl data path with the ofmap collector.
+// Internal to sim/systolic: array.cpp builds them; tests use simulate_gemm().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <systemc>
+#include <vector>
+
+#include "rtl/sc_models.h"
+#include "sim/systolic/array.h"
+
+namespace hawx::systolic::sc {
+
+// What every module knows of the layer: the GEMM, the placement, the multipliers.
+struct Schedule {
+  struct FoldPlan {
+    std::int64_t row_fold = 0;
+    std::int64_t col_fold = 0;
+    std::int64_t rows_used = 0;  // PE rows holding taps of this row fold
+  };
+
+  std::int64_t rows = 0, cols = 0;  // R, C
+  std::int64_t m = 0, k = 0, n = 0;
+  std::int64_t row_folds = 0, col_folds = 0, cycles_per_fold = 0;
+  bool sign_magnitude = true;  // unsigned multipliers: magnitudes in, sign on the product
+  const ColumnMapping* mapping = nullptr;
+  const std::vector<PeMultiplier>* multipliers = nullptr;
+  std::vector<std::uint16_t> column_multiplier;  // per column: index into multipliers
+
+  std::int64_t folds() const { return row_folds * col_folds; }
+  // Fold `index` in SCALE-Sim's order: column folds outer, row folds inner.
+  FoldPlan fold(std::int64_t index) const;
+  // The filter column j holds in the fold, or -1.
+  std::int64_t filter(const FoldPlan& plan, std::int64_t col) const {
+    return mapping->filter_at(plan.col_fold, col);
+  }
+  const PeMultiplier& multiplier_of_column(std::int64_t col) const {
+    return (*multipliers)[column_multiplier[static_cast<std::size_t>(col)]];
+  }
+  // The 8-bit pattern a multiplier input sees for an operand value.
+  std::uint8_t operand(int value) const {
+    return static_cast<std::uint8_t>(sign_magnitude ? (value < 0 ? -value : value) : value);
+  }
+  // The product of two operand values through a multiplier with output `p` for their patterns.
+  std::int32_t signed_product(std::int32_t p, int x, int w) const {
+    return sign_magnitude && ((x < 0) != (w < 0)) ? -p : p;
+  }
+};
+
+// Two's complement addition (int32 accumulators wrap, as hardware adders do).
+inline std::int32_t wrap_add(std::int32_t a, std::int32_t b) {
+  return static_cast<std::int32_t>(static_cast<std::uint32_t>(a) + static_cast<std::uint32_t>(b));
+}
+
+// An on-chip buffer: its contents and its access counts (one element per access).
+template <class T>
+class Sram : public sc_core::sc_module {
+ public:
+  Sram(const sc_core::sc_module_name& name, std::vector<T> contents)
+      : sc_core::sc_module(name), data_(std::move(contents)) {}
+  T read(std::size_t address) {
+    ++reads_;
+    return data_[address];
+  }
+  void write(std::size_t address, T value) {
+    ++writes_;
+    data_[address] = value;
+  }
+  std::uint64_t reads() const { return reads_; }
+  std::uint64_t writes() const { return writes_; }
+  const std::vector<T>& contents() const { return data_; }
+
+ private:
+  // State.
+  std::vector<T> data_;
+  // Statistics.
+  std::uint64_t reads_ = 0;
+  std::uint64_t writes_ = 0;
+};
+
+// The ofmap buffer: int32 sums (N x M) that start from the bias; each fold's column outputs
+// are added to them (a read and a write per output).
+class OfmapBuffer : public Sram<std::int32_t> {
+ public:
+  using Sram::Sram;
+  void accumulate(std::size_t address, std::int32_t value) {
+    write(address, wrap_add(read(address), value));
+  }
+};
+
+// Tokens moving through the rtl array's registers. pixel / filter -1: a bubble or an idle PE.
+struct XToken {
+  int value = 0;
+  std::int64_t pixel = -1;
+  bool operator==(const XToken& o) const { return value == o.value && pixel == o.pixel; }
+};
+struct WToken {
+  int value = 0;
+  std::int64_t filter = -1;
+  bool operator==(const WToken& o) const { return value == o.value && filter == o.filter; }
+};
+struct PsumToken {
+  std::int32_t sum = 0;
+  std::int64_t pixel = -1;
+  std::int64_t filter = -1;
+  bool operator==(const PsumToken& o) const {
+    return sum == o.sum && pixel == o.pixel && filter == o.filter;
+  }
+};
+std::ostream& operator<<(std::ostream& out, const XToken& t);
+std::ostream& operator<<(std::ostream& out, const WToken& t);
+std::ostream& operator<<(std::ostream& out, const PsumToken& t);
+// sc_signal<T> needs these; the tokens themselves are not traced (the PE's signals are).
+inline void sc_trace(sc_core::sc_trace_file*, const XToken&, const std::string&) {}
+inline void sc_trace(sc_core::sc_trace_file*, const WToken&, const std::string&) {}
+inline void sc_trace(sc_core::sc_trace_file*, const PsumToken&, const std::string&) {}
+
+// Per PE: the multiplier inputs it holds and its activity.
+struct PeState {
+  std::uint8_t a = 0;
+  std::uint8_t b = 0;
+  PeActivity activity;
+};
+
+// Records one change of a PE's multiplier inputs to (a, b) (nothing when neither changes).
+void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
+                       bool latch_edge);
+
+// The lut data path: the array walked fold by fold, without a clock.
+class LutPeArray : public sc_core::sc_module {
+ public:
+  LutPeArray(const sc_core::sc_module_name& name, const Schedule& schedule,
+             Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters, OfmapBuffer& ofmap);
+  // Every PE's operations of one fold, in the order the systolic schedule feeds them.
+  void run_fold(const Schedule::FoldPlan& plan);
+  const std::vector<PeState>& pes() const { return pes_; }
+
+ private:
+  // Parameters.
+  const Schedule& schedule_;
+  // Sub-modules (not owned).
+  Sram<std::int16_t>& ifmap_;
+  Sram<std::int16_t>& filters_;
+  OfmapBuffer& ofmap_;
+  // State.
+  std::vector<PeState> pes_;
+  std::vector<std::int16_t> row_operands_;  // one PE row's activations of the fold
+  std::vector<std::int32_t> column_sums_;   // per column and pixel, the fold's partial sums
+};
+
+// The lut data path's controller: one fold at a time, cycles_per_fold clock periods each.
+class LutController : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(LutController);
+  LutController(const sc_core::sc_module_name& name, const Schedule& schedule, LutPeArray& array,
+                const sc_core::sc_time& period);
+  std::int64_t cycles() const { return cycles_; }
+
+ private:
+  void run();
+  // Parameters.
+  const Schedule& schedule_;
+  sc_core::sc_time period_;
+  // Sub-modules (not owned).
+  LutPeArray& array_;
+  // Statistics.
+  std::int64_t cycles_ = 0;
+};
+
+// One PE of the rtl data path: activation register (passes right), weight shadow register
+// (passes down) and the latched stationary weight, partial-sum register (passes down), and the
+// verilated multiplier of its column's type.
+class RtlPe : public sc_core::sc_module {
+ public:
+  // Ports.
+  sc_core::sc_in<bool> clk;
+  sc_core::sc_in<bool> latch;  // the weight arriving at this edge becomes stationary
+  sc_core::sc_in<XToken> x_in;
+  sc_core::sc_out<XToken> x_out;
+  sc_core::sc_in<WToken> w_in;
+  sc_core::sc_out<WToken> w_out;
+  sc_core::sc_in<PsumToken> psum_in;
+  sc_core::sc_out<PsumToken> psum_out;
+
+  SC_HAS_PROCESS(RtlPe);
+  RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule,
+        const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory);
+  const PeState& state() const { return state_; }
+  // The multiplier's ports (for tracing).
+  const rtl::ScSignal32& mul_a() const { return a_; }
+  const rtl::ScSignal32& mul_b() const { return b_; }
+  const rtl::ScSignal32& mul_p() const { return p_; }
+
+ private:
+  void on_clock();
+  void on_operands();  // observes the multiplier's inputs: toggles and energy
+
+  // Parameters.
+  const Schedule& schedule_;
+  const PeMultiplier& multiplier_;
+  // Signals and sub-modules.
+  rtl::ScSignal32 a_, b_, p_;
+  std::unique_ptr<sc_core::sc_module> model_;
+  // State.
+  int weight_ = 0;
+  std::int64_t filter_ = -1;
+  bool mul_valid_ = false;  // a and b hold a valid operation this cycle
+  int mul_x_ = 0;
+  std::int64_t mul_pixel_ = -1;
+  bool latch_edge_ = false;
+  // Statistics (and the inputs last observed).
+  PeState state_;
+};
+
+// The rtl data path's controller: drives the weight shadow chains, the latch and the skewed
+// activations at the array's edges, cycle by cycle.
+class RtlController : public sc_core::sc_module {
+ public:
+  // Ports.
+  sc_core::sc_in<bool> clk;
+  std::vector<std::unique_ptr<sc_core::sc_out<WToken>>> w_top;   // per column
+  std::vector<std::unique_ptr<sc_core::sc_out<XToken>>> x_left;  // per row
+  sc_core::sc_out<bool> latch;
+
+  SC_HAS_PROCESS(RtlController);
+  RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
+                Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters);
+  std::int64_t cycles() const { return cycles_; }
+  const sc_core::sc_time& start() const { return start_; }
+
+ private:
+  void run();
+  void drive(const Schedule::FoldPlan* plan, std::int64_t cycle);
+
+  // Parameters.
+  const Schedule& schedule_;
+  // Sub-modules (not owned).
+  Sram<std::int16_t>& ifmap_;
+  Sram<std::int16_t>& filters_;
+  // Statistics.
+  sc_core::sc_time start_;
+  std::int64_t cycles_ = 0;
+};
+
+// Takes the partial sums leaving the bottom PE row into the ofmap buffer.
+class OfmapCollector : public sc_core::sc_module {
+ public:
+  // Ports.
+  sc_core::sc_in<bool> clk;
+  std::vector<std::unique_ptr<sc_core::sc_in<PsumToken>>> bottom;  // per column
+
+  SC_HAS_PROCESS(OfmapCollector);
+  OfmapCollector(const sc_core::sc_module_name& name, const Schedule& schedule, OfmapBuffer& ofmap,
+                 const RtlController& controller, const sc_core::sc_time& period);
+  // The cycle in which the last output was computed (its bottom PE's last product), or -1.
+  std::int64_t last_output_cycle() const { return last_output_cycle_; }
+
+ private:
+  void on_clock();
+  // Parameters.
+  const Schedule& schedule_;
+  sc_core::sc_time period_;
+  // Sub-modules (not owned).
+  OfmapBuffer& ofmap_;
+  const RtlController& controller_;
+  // Statistics.
+  std::int64_t last_output_cycle_ = -1;
+};
+
+}  // namespace hawx::systolic::sc

@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+// The SystemC systolic array (sim/systolic/array.h): the lut and rtl data paths against each
+// other and against a plain reference loop, the array against the int8 engine on LeNet-5's
+// first layer with a real MNIST image, the stationary weight's activity, the mapper's cost of a
+// heterogeneous multiplier_map, and bad configurations.
+#include "sim/systolic/array.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <random>
+
+#include "models/data/dataset.h"
+#include "models/engine/engine.h"
+#include "models/onnx/graph.h"
+#include "rtl/characterize.h"
+#include "rtl/library.h"
+#include "sim/systolic/im2col.h"
+#include "tests/support/test_support.h"
+
+namespace hawx::systolic {
+namespace {
+
+// A library multiplier with its characterised energy model (synthesis cached on disk; once per
+// test program in memory).
+const PeMultiplier& library_multiplier(const std::string& name) {
+  static std::map<std::string, PeMultiplier> cache;
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    const auto tech_file = test::source_dir() / "configs" / "tech" / "generic45.yaml";
+    rtl::CharacterizeOptions options;
+    options.tech = rtl::TechSpec::load(tech_file);
+    options.tech_text = test::read_file(tech_file);
+    it = cache
+             .emplace(name,
+                      pe_multiplier(rtl::characterize(rtl::MultiplierSpec::library(name), options)))
+             .first;
+  }
+  return it->second;
+}
+
+std::vector<PeMultiplier> library(const std::vector<std::string>& names) {
+  std::vector<PeMultiplier> out;
+  for (const auto& n : names) out.push_back(library_multiplier(n));
+  return out;
+}
+
+// A 3x3 convolution, pad 1, of a random 2 x 8 x 8 input with `filters` random filters; operands
+// of both signs with some zeros, in the range of the multipliers' format.
+GemmOperands random_conv(std::mt19937& random, bool is_signed, std::int64_t filters,
+                         std::vector<std::uint16_t> assignment) {
+  ConvWindow w;
+  w.channels = 2;
+  w.height = w.width = 8;
+  w.kernel_h = w.kernel_w = 3;
+  w.pad_top = w.pad_left = w.pad_bottom = w.pad_right = 1;
+  const int high = is_signed ? 127 : 255;
+  std::uniform_int_distribution<int> value(-high, high);
+  std::bernoulli_distribution zero(0.3);
+  std::vector<std::int16_t> input(2 * 8 * 8);
+  for (auto& x : input) x = static_cast<std::int16_t>(zero(random) ? 0 : value(random));
+  GemmOperands o;
+  o.gemm = w.gemm(filters);
+  o.ifmap = im2col(w, input.data());
+  o.weights.resize(static_cast<std::size_t>(filters * o.gemm.k));
+  for (auto& x : o.weights) x = static_cast<std::int16_t>(value(random));
+  for (std::int64_t f = 0; f < filters; ++f) o.bias.push_back(value(random) * 100);
+  o.filter_multiplier = std::move(assignment);
+  return o;
+}
+
+// The GEMM as a plain loop over the product tables (operands as the engine feeds them).
+std::vector<std::int32_t> reference(const GemmOperands& o,
+                                    const std::vector<PeMultiplier>& multipliers) {
+  std::vector<std::int32_t> out(static_cast<std::size_t>(o.gemm.n * o.gemm.m));
+  for (std::int64_t f = 0; f < o.gemm.n; ++f) {
+    const rtl::ProductTable& table = multipliers[o.filter_multiplier[f]].table;
+    for (std::int64_t t = 0; t < o.gemm.m; ++t) {
+      std::int32_t sum = o.bias[static_cast<std::size_t>(f)];
+      for (std::int64_t k = 0; k < o.gemm.k; ++k) {
+        const int x = o.ifmap[static_cast<std::size_t>(t * o.gemm.k + k)];
+        const int w = o.weights[static_cast<std::size_t>(f * o.gemm.k + k)];
+        if (table.is_signed()) {
+          sum += table.at(static_cast<std::uint8_t>(x), static_cast<std::uint8_t>(w));
+        } else {
+          const std::int32_t p = table.at(static_cast<std::uint8_t>(std::abs(x)),
+                                          static_cast<std::uint8_t>(std::abs(w)));
+          sum += ((x < 0) != (w < 0)) ? -p : p;
+        }
+      }
+      out[static_cast<std::size_t>(f * o.gemm.m + t)] = sum;
+    }
+  }
+  return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void expect_same_run(const ArrayRun& lut, const ArrayRun& rtl) {
+  EXPECT_EQ(lut.ofmap, rtl.ofmap);
+  EXPECT_EQ(lut.compute_cycles, rtl.compute_cycles);
+  EXPECT_EQ(lut.folds, rtl.folds);
+  ASSERT_EQ(lut.pes.size(), rtl.pes.size());
+  for (std::size_t i = 0; i < lut.pes.size(); ++i) {
+    EXPECT_EQ(lut.pes[i].operations, rtl.pes[i].operations) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].a_toggles, rtl.pes[i].a_toggles) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].b_toggles_latch, rtl.pes[i].b_toggles_latch) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].b_toggles_in_fold, rtl.pes[i].b_toggles_in_fold) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].energy_fj, rtl.pes[i].energy_fj) << "PE " << i;
+  }
+  EXPECT_EQ(lut.total, rtl.total);
+  EXPECT_EQ(lut.ifmap_reads, rtl.ifmap_reads);
+  EXPECT_EQ(lut.filter_reads, rtl.filter_reads);
+  EXPECT_EQ(lut.ofmap_reads, rtl.ofmap_reads);
+  EXPECT_EQ(lut.ofmap_writes, rtl.ofmap_writes);
+}
+
+// (a) and (c): a small layer on a 4x4 array with two multiplier types, both data paths, for
+// unsigned (sign-magnitude) and signed multipliers.
+TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
+  for (const bool is_signed : {false, true}) {
+    SCOPED_TRACE(is_signed ? "signed" : "unsigned");
+    const std::string exact = is_signed ? "mul8s_exact" : "mul8u_exact";
+    const std::string drum = is_signed ? "mul8s_drum4" : "mul8u_drum4";
+    const auto multipliers = library({exact, drum});
+    std::mt19937 random(is_signed ? 11 : 7);
+    const GemmOperands o = random_conv(random, is_signed, 4, {0, 1, 1, 0});
+    ArraySpec spec;
+    spec.shape = {4, 4};
+    spec.multiplier_map = {exact, drum, exact, drum};
+
+    auto start = std::chrono::steady_clock::now();
+    const ArrayRun lut = simulate_gemm(spec, multipliers, o);
+    const double lut_seconds = seconds_since(start);
+    test::TempDir dir;
+    spec.data_path = DataPath::kRtl;
+    spec.vcd = dir / "pe.vcd";
+    spec.vcd_row = 1;
+    spec.vcd_col = 2;
+    start = std::chrono::steady_clock::now();
+    const ArrayRun rtl = simulate_gemm(spec, multipliers, o);
+    const double rtl_seconds = seconds_since(start);
+    std::printf(
+        "[ small layer ] GEMM %lld x %lld x %lld on 4x4: %lld cycles; lut %.4f s, rtl %.4f s\n",
+        static_cast<long long>(o.gemm.m), static_cast<long long>(o.gemm.k),
+        static_cast<long long>(o.gemm.n), static_cast<long long>(lut.compute_cycles), lut_seconds,
+        rtl_seconds);
+
+    EXPECT_EQ(lut.ofmap, reference(o, multipliers));
+    expect_same_run(lut, rtl);
+    // Ideal memory, a map that fits the assignment: the timing model's cycles exactly.
+    EXPECT_EQ(lut.compute_cycles, lut.timing.compute_cycles);
+    EXPECT_EQ(lut.extra_cycles, 0);
+    EXPECT_EQ(lut.total.operations, static_cast<std::uint64_t>(o.gemm.macs()));
+    EXPECT_GT(lut.total.energy_fj, 0.0);
+    EXPECT_GT(lut.total.a_toggles, 0u);
+    // (c) The stationary weight changes only at the fold's latch, never within it.
+    EXPECT_GT(rtl.total.b_toggles_latch, 0u);
+    EXPECT_EQ(rtl.total.b_toggles_in_fold, 0u);
+    const std::string vcd = test::read_file(dir / "pe.vcd");
+    EXPECT_NE(vcd.find("mul_a"), std::string::npos);
+    EXPECT_NE(vcd.find("mul_b"), std::string::npos);
+  }
+}
+
+// (c) With every activation the same, a PE's inputs change only when a fold latches a new
+// weight (and when the first activation arrives): all the energy is spent at those edges, none
+// in the stream of a fold.
+TEST(SystolicScTest, HeldOperandsSpendNoEnergyWithinAFold) {
+  const auto multipliers = library({"mul8u_exact"});
+  std::mt19937 random(3);
+  GemmOperands o = random_conv(random, false, 4, {0, 0, 0, 0});
+  std::fill(o.ifmap.begin(), o.ifmap.end(), 37);
+  ArraySpec spec;
+  spec.shape = {4, 4};
+  const ArrayRun run = simulate_gemm(spec, multipliers, o);
+  EXPECT_EQ(run.total.b_toggles_in_fold, 0u);
+  // a changes once per PE (0 -> 37) over the whole layer.
+  EXPECT_EQ(run.total.a_toggles, 16u * static_cast<unsigned>(__builtin_popcount(37)));
+  // The energy is that of the latch transitions alone: recomputed from the model, fold by fold.
+  double expected = 0.0;
+  std::vector<std::uint8_t> a(16, 0), b(16, 0);
+  std::vector<double> per_pe(16, 0.0);
+  for (std::int64_t fold = 0; fold < run.folds; ++fold) {
+    const std::int64_t row_fold = fold % run.row_folds;
+    for (std::int64_t i = 0; i < 4 && row_fold * 4 + i < o.gemm.k; ++i) {
+      for (std::int64_t j = 0; j < 4; ++j) {
+        const std::size_t pe = static_cast<std::size_t>(i * 4 + j);
+        const int w = o.weights[static_cast<std::size_t>(j * o.gemm.k + row_fold * 4 + i)];
+        const auto new_b = static_cast<std::uint8_t>(std::abs(w));
+        // The latch, then (first fold only) the activation's arrival; PE (0, 0) takes both at
+        // once.
+        if (pe == 0 && a[pe] != 37) {
+          per_pe[pe] += multipliers[0].energy.energy_fj(a[pe], b[pe], 37, new_b);
+          a[pe] = 37;
+        } else if (b[pe] != new_b) {
+          per_pe[pe] += multipliers[0].energy.energy_fj(a[pe], b[pe], a[pe], new_b);
+        }
+        b[pe] = new_b;
+        if (a[pe] != 37) {
+          per_pe[pe] += multipliers[0].energy.energy_fj(a[pe], b[pe], 37, b[pe]);
+          a[pe] = 37;
+        }
+      }
+    }
+  }
+  for (double e : per_pe) expected += e;
+  EXPECT_DOUBLE_EQ(run.total.energy_fj, expected);
+}
+
+// (d) Four filters of one type: a homogeneous 4-column array holds them in one column fold; a
+// map with only two columns of that type needs two, and reports the extra cycles.
+TEST(SystolicScTest, AHeterogeneousMapThatDoesNotFitCostsExtraFolds) {
+  const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
+  std::mt19937 random(5);
+  const GemmOperands o = random_conv(random, false, 4, {0, 0, 0, 0});
+  ArraySpec spec;
+  spec.shape = {4, 4};
+  spec.multiplier_map = {"mul8u_exact", "mul8u_exact", "mul8u_exact", "mul8u_exact"};
+  const ArrayRun homogeneous = simulate_gemm(spec, multipliers, o);
+  spec.multiplier_map = {"mul8u_exact", "mul8u_drum4", "mul8u_exact", "mul8u_drum4"};
+  const ArrayRun mixed = simulate_gemm(spec, multipliers, o);
+
+  EXPECT_EQ(homogeneous.col_folds, 1);
+  EXPECT_EQ(homogeneous.compute_cycles, homogeneous.timing.compute_cycles);
+  EXPECT_EQ(mixed.col_folds, 2);
+  EXPECT_EQ(mixed.mapping.extra_col_folds(), 1);
+  EXPECT_GT(mixed.compute_cycles, homogeneous.compute_cycles);
+  EXPECT_EQ(mixed.extra_cycles, mixed.row_folds * mixed.cycles_per_fold);
+  EXPECT_EQ(mixed.compute_cycles, 2 * mixed.row_folds * mixed.cycles_per_fold - 1);
+  // The same multipliers compute the same outputs, wherever the filters sit.
+  EXPECT_EQ(mixed.ofmap, homogeneous.ofmap);
+  // Placement: the exact columns 0 and 2 hold filters 0, 1, then 2, 3.
+  EXPECT_EQ(mixed.mapping.filter_at(0, 0), 0);
+  EXPECT_EQ(mixed.mapping.filter_at(0, 2), 1);
+  EXPECT_EQ(mixed.mapping.filter_at(1, 0), 2);
+  EXPECT_EQ(mixed.mapping.filter_at(1, 2), 3);
+  EXPECT_EQ(mixed.mapping.filter_at(0, 1), -1);
+}
+
+// (e) Arrays and maps that cannot be built.
+TEST(SystolicScTest, BadConfigsAreClearErrors) {
+  const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
+  std::mt19937 random(9);
+  const GemmOperands o = random_conv(random, false, 4, {0, 1, 0, 1});
+  ArraySpec good;
+  good.shape = {4, 4};
+  good.multiplier_map = {"mul8u_exact", "mul8u_drum4", "mul8u_exact", "mul8u_drum4"};
+  auto error = [&](ArraySpec spec, const std::vector<PeMultiplier>& m = {},
+                   const GemmOperands* ops = nullptr) {
+    return test::message_of<Error>(
+        [&] { simulate_gemm(spec, m.empty() ? multipliers : m, ops ? *ops : o); });
+  };
+  ArraySpec s = good;
+  s.shape.rows = 0;
+  EXPECT_NE(error(s).find("rows must be between 1 and"), std::string::npos);
+  s = good;
+  s.multiplier_map[1] = "mul8u_nope";
+  EXPECT_NE(error(s).find("multiplier_map[1] names 'mul8u_nope', which is not one of the "
+                          "multipliers: mul8u_exact, mul8u_drum4"),
+            std::string::npos);
+  s = good;
+  s.multiplier_map.pop_back();
+  EXPECT_NE(error(s).find("multiplier_map has 3 entries; the array has 4 columns"),
+            std::string::npos);
+  s = good;
+  s.multiplier_map = {"mul8u_exact", "mul8u_exact", "mul8u_exact", "mul8u_exact"};
+  EXPECT_NE(error(s).find("filter 1 is assigned multiplier 'mul8u_drum4', but no column"),
+            std::string::npos);
+  s = good;
+  s.dataflow = Dataflow::kOutputStationary;
+  EXPECT_NE(error(s).find("ws dataflow only"), std::string::npos);
+  s = good;
+  s.multiplier_map = {"mul8u_exact", "mul8s_exact", "mul8u_exact", "mul8s_exact"};
+  EXPECT_NE(error(s, library({"mul8u_exact", "mul8s_exact"})).find("differ in signedness"),
+            std::string::npos);
+  PeMultiplier unknown = library_multiplier("mul8u_exact");
+  unknown.name = "my_multiplier";
+  s = good;
+  s.multiplier_map.clear();
+  s.data_path = DataPath::kRtl;
+  EXPECT_NE(error(s, {unknown}).find("no verilated SystemC model of multiplier 'my_multiplier'"),
+            std::string::npos);
+  GemmOperands wide = o;
+  wide.ifmap[5] = 300;
+  EXPECT_THROW(simulate_gemm(good, multipliers, wide), InputError);
+  GemmOperands short_bias = o;
+  short_bias.bias.pop_back();
+  EXPECT_THROW(simulate_gemm(good, multipliers, short_bias), InputError);
+  EXPECT_THROW(parse_data_path("verilog"), ConfigError);
+}
+
+// (b) LeNet-5's first layer for a real MNIST test image, with a per-filter assignment of two
+// multipliers: the array's int32 sums are the engine's accumulators, bit for bit, in both data
+// paths; and on an 8x8 array with a map that fits, the cycles are SCALE-Sim's 3223.
+TEST(SystolicScTest, MatchesTheEngineOnLenet5Conv1) {
+  using namespace models;
+  const auto file = test::source_dir() / "models/zoo/lenet5.onnx";
+  ASSERT_TRUE(std::filesystem::exists(file)) << file;
+  Dataset train = load_dataset("mnist", {test::data_dir(), Split::kTrain});
+  Dataset test_set = load_dataset("mnist", {test::data_dir(), Split::kTest});
+  const Network net = lower(load_onnx(file), {1, 28, 28});
+  const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, train, 100);
+  const std::vector<std::string> names = {"mul8u_exact", "mul8u_drum4"};
+  std::vector<rtl::ProductTable> tables;
+  for (const auto& n : names) tables.push_back(rtl::builtin_table(n));
+  const Engine engine(q, tables);
+  Assignment assignment = Assignment::uniform(net, 0);
+  const int layer_index = net.compute_layers().front();
+  const Layer& l = net.layers[static_cast<std::size_t>(layer_index)];
+  for (std::size_t f = 0; f < assignment.filters[0].size(); ++f) {
+    assignment.filters[0][f] = static_cast<std::uint16_t>(f % 2);
+  }
+  const LayerTrace trace = engine.trace_layer(test_set.image(0), assignment, 0);
+
+  ConvWindow w;
+  w.channels = l.in.c;
+  w.height = l.in.h;
+  w.width = l.in.w;
+  w.kernel_h = l.kernel_h;
+  w.kernel_w = l.kernel_w;
+  w.stride_h = l.stride_h;
+  w.stride_w = l.stride_w;
+  w.pad_top = l.pad_top;
+  w.pad_left = l.pad_left;
+  w.pad_bottom = l.pad_bottom;
+  w.pad_right = l.pad_right;
+  ASSERT_EQ(l.groups, 1);
+  GemmOperands o;
+  o.gemm = w.gemm(l.filters());
+  o.ifmap = im2col(w, trace.input.data());
+  const auto& qc = q.conv[static_cast<std::size_t>(layer_index)];
+  o.weights = qc.weights;
+  o.bias = qc.bias;
+  o.filter_multiplier = assignment.filters[0];
+
+  ArraySpec spec;
+  spec.shape = {8, 8};
+  spec.multiplier_map = {names[0], names[1], names[0], names[1],
+                         names[0], names[1], names[0], names[1]};
+  const auto multipliers = library(names);
+  auto start = std::chrono::steady_clock::now();
+  const ArrayRun lut = simulate_gemm(spec, multipliers, o);
+  const double lut_seconds = seconds_since(start);
+  spec.data_path = DataPath::kRtl;
+  start = std::chrono::steady_clock::now();
+  const ArrayRun rtl = simulate_gemm(spec, multipliers, o);
+  const double rtl_seconds = seconds_since(start);
+  std::printf(
+      "[ lenet5 conv1 ] GEMM %lld x %lld x %lld on 8x8: %lld cycles, %.1f pJ; "
+      "lut %.4f s, rtl %.4f s\n",
+      static_cast<long long>(o.gemm.m), static_cast<long long>(o.gemm.k),
+      static_cast<long long>(o.gemm.n), static_cast<long long>(lut.compute_cycles),
+      lut.total.energy_fj / 1000, lut_seconds, rtl_seconds);
+
+  EXPECT_EQ(lut.ofmap, trace.accumulators);
+  expect_same_run(lut, rtl);
+  EXPECT_EQ(o.gemm.m, 784);
+  EXPECT_EQ(o.gemm.k, 25);
+  EXPECT_EQ(lut.compute_cycles, 3223);  // SCALE-Sim v2, ws, 8x8 (issue 5)
+  // The assignment really mixes: the approximate filters differ from exact ones somewhere.
+  Assignment exact = Assignment::uniform(net, 0);
+  EXPECT_NE(engine.trace_layer(test_set.image(0), exact, 0).accumulators, trace.accumulators);
+}
+
+}  // namespace
+}  // namespace hawx::systolic
