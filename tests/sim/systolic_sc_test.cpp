@@ -294,6 +294,35 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
   EXPECT_THROW(parse_data_path("verilog"), ConfigError);
 }
 
+// A compute layer of the engine's network as the array's GEMM, its input taken from the
+// engine's trace (a fully connected layer is a 1x1 convolution on a 1x1 map).
+GemmOperands layer_operands(const models::QuantizedNetwork& q, const models::LayerTrace& trace,
+                            const std::vector<std::uint16_t>& assignment) {
+  const models::Layer& l = q.net.layers[static_cast<std::size_t>(trace.layer)];
+  ConvWindow w;
+  w.channels = l.in.c;
+  w.height = l.in.h;
+  w.width = l.in.w;
+  w.kernel_h = l.kernel_h;
+  w.kernel_w = l.kernel_w;
+  w.stride_h = l.stride_h;
+  w.stride_w = l.stride_w;
+  w.pad_top = l.pad_top;
+  w.pad_left = l.pad_left;
+  w.pad_bottom = l.pad_bottom;
+  w.pad_right = l.pad_right;
+  w.dilation_h = l.dilation_h;
+  w.dilation_w = l.dilation_w;
+  GemmOperands o;
+  o.gemm = w.gemm(l.filters());
+  o.ifmap = im2col(w, trace.input.data());
+  const auto& qc = q.conv[static_cast<std::size_t>(trace.layer)];
+  o.weights = qc.weights;
+  o.bias = qc.bias;
+  o.filter_multiplier = assignment;
+  return o;
+}
+
 // (b) LeNet-5's first layer for a real MNIST test image, with a per-filter assignment of two
 // multipliers: the array's int32 sums are the engine's accumulators, bit for bit, in both data
 // paths; and on an 8x8 array with a map that fits, the cycles are SCALE-Sim's 3223.
@@ -317,26 +346,8 @@ TEST(SystolicScTest, MatchesTheEngineOnLenet5Conv1) {
   }
   const LayerTrace trace = engine.trace_layer(test_set.image(0), assignment, 0);
 
-  ConvWindow w;
-  w.channels = l.in.c;
-  w.height = l.in.h;
-  w.width = l.in.w;
-  w.kernel_h = l.kernel_h;
-  w.kernel_w = l.kernel_w;
-  w.stride_h = l.stride_h;
-  w.stride_w = l.stride_w;
-  w.pad_top = l.pad_top;
-  w.pad_left = l.pad_left;
-  w.pad_bottom = l.pad_bottom;
-  w.pad_right = l.pad_right;
   ASSERT_EQ(l.groups, 1);
-  GemmOperands o;
-  o.gemm = w.gemm(l.filters());
-  o.ifmap = im2col(w, trace.input.data());
-  const auto& qc = q.conv[static_cast<std::size_t>(layer_index)];
-  o.weights = qc.weights;
-  o.bias = qc.bias;
-  o.filter_multiplier = assignment.filters[0];
+  const GemmOperands o = layer_operands(q, trace, assignment.filters[0]);
 
   ArraySpec spec;
   spec.shape = {8, 8};
@@ -365,6 +376,65 @@ TEST(SystolicScTest, MatchesTheEngineOnLenet5Conv1) {
   // The assignment really mixes: the approximate filters differ from exact ones somewhere.
   Assignment exact = Assignment::uniform(net, 0);
   EXPECT_NE(engine.trace_layer(test_set.image(0), exact, 0).accumulators, trace.accumulators);
+}
+
+// (b), the whole network: every compute layer of LeNet-5 (two convolutions, three fully
+// connected layers) on a 16x16 array with alternating exact and DRUM-4 columns, each filter
+// assigned one of them, for a real MNIST test image: every layer's int32 sums are the engine's.
+// Each layer's input is the engine's (so a mismatch points at the layer that has it).
+TEST(SystolicScTest, MatchesTheEngineOnEveryLayerOfLenet5) {
+  using namespace models;
+  Dataset train = load_dataset("mnist", {test::data_dir(), Split::kTrain});
+  Dataset test_set = load_dataset("mnist", {test::data_dir(), Split::kTest});
+  const Network net = lower(load_onnx(test::source_dir() / "models/zoo/lenet5.onnx"), {1, 28, 28});
+  const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, train, 100);
+  const std::vector<std::string> names = {"mul8u_exact", "mul8u_drum4"};
+  std::vector<rtl::ProductTable> tables;
+  for (const auto& n : names) tables.push_back(rtl::builtin_table(n));
+  const Engine engine(q, tables);
+  Assignment assignment = Assignment::uniform(net, 0);
+  for (auto& layer : assignment.filters) {
+    for (std::size_t f = 0; f < layer.size(); ++f)
+      layer[f] = static_cast<std::uint16_t>(f % 3 == 1);
+  }
+  ArraySpec spec;
+  spec.shape = {16, 16};
+  for (int j = 0; j < 16; ++j)
+    spec.multiplier_map.push_back(names[static_cast<std::size_t>(j % 2)]);
+  const auto multipliers = library(names);
+
+  std::int64_t cycles = 0;
+  double energy_fj = 0.0;
+  double lut_seconds = 0.0;
+  double rtl_seconds = 0.0;
+  for (std::size_t c = 0; c < assignment.filters.size(); ++c) {
+    const LayerTrace trace = engine.trace_layer(test_set.image(1), assignment, c);
+    const GemmOperands o = layer_operands(q, trace, assignment.filters[c]);
+    spec.data_path = DataPath::kLut;
+    auto start = std::chrono::steady_clock::now();
+    const ArrayRun lut = simulate_gemm(spec, multipliers, o);
+    lut_seconds += seconds_since(start);
+    spec.data_path = DataPath::kRtl;
+    start = std::chrono::steady_clock::now();
+    const ArrayRun rtl = simulate_gemm(spec, multipliers, o);
+    rtl_seconds += seconds_since(start);
+    SCOPED_TRACE("compute layer " + std::to_string(c));
+    EXPECT_EQ(lut.ofmap, trace.accumulators);
+    expect_same_run(lut, rtl);
+    std::printf(
+        "[ lenet5 ] layer %zu: GEMM %lld x %lld x %lld, %lld folds (%lld extra column), "
+        "%lld cycles, %.1f pJ\n",
+        c, static_cast<long long>(o.gemm.m), static_cast<long long>(o.gemm.k),
+        static_cast<long long>(o.gemm.n), static_cast<long long>(lut.folds),
+        static_cast<long long>(lut.mapping.extra_col_folds()),
+        static_cast<long long>(lut.compute_cycles), lut.total.energy_fj / 1000);
+    cycles += lut.compute_cycles + 1;
+    energy_fj += lut.total.energy_fj;
+  }
+  std::printf(
+      "[ lenet5 ] one image on 16x16: %lld cycles, %.1f pJ of multiplier switching; "
+      "lut %.4f s, rtl %.4f s\n",
+      static_cast<long long>(cycles), energy_fj / 1000, lut_seconds, rtl_seconds);
 }
 
 }  // namespace
