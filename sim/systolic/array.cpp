@@ -349,4 +349,49 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   return run;
 }
 
+void report_stats(const ArrayRun& run, StatsTree& out) {
+  const LayerTiming& t = run.timing;
+  auto i64 = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+  StatsTree& array = out.group("array");
+  array.set("rows", t.array.rows, "PEs", "PE rows");
+  array.set("cols", t.array.cols, "PEs", "PE columns");
+  array.set("dataflow", std::string(dataflow_name(t.dataflow)));
+  StatsTree& gemm = out.group("gemm");
+  gemm.set("m", t.gemm.m, "", "rows of the im2col matrix (ofmap pixels)");
+  gemm.set("k", t.gemm.k, "", "reduction (weights per filter)");
+  gemm.set("n", t.gemm.n, "", "filters");
+  StatsTree& folds = out.group("folds");
+  folds.set("row", run.row_folds, "folds", "row folds: ceil(K / rows)");
+  folds.set("col", run.col_folds, "folds", "column folds the multiplier_map's placement needs");
+  folds.set("extra_col", run.mapping.extra_col_folds(), "folds",
+            "column folds beyond ceil(N / cols), the cost of the map");
+  folds.set("total", run.folds, "folds");
+  StatsTree& cycles = out.group("cycles");
+  cycles.set("per_fold", run.cycles_per_fold, "cycles", "fill, stream and drain of one fold");
+  cycles.set("compute", run.compute_cycles, "cycles", "folds x per_fold - 1 (SCALE-Sim)");
+  cycles.set("stall", std::int64_t{0}, "cycles", "ideal memory: none");
+  cycles.set("homogeneous", t.compute_cycles, "cycles", "what a homogeneous array takes");
+  cycles.set("extra", run.extra_cycles, "cycles", "compute - homogeneous");
+  const double pe_cycles = static_cast<double>(run.compute_cycles + 1) *
+                           static_cast<double>(t.array.rows * t.array.cols);
+  out.group("util").set("overall_percent",
+                        100.0 * static_cast<double>(run.total.operations) / pe_cycles, "%",
+                        "MACs / (cycles x PEs)");
+  StatsTree& activity = out.group("activity");
+  activity.set("macs", i64(run.total.operations), "MACs");
+  activity.set("a_toggles", i64(run.total.a_toggles), "bits",
+               "multiplier activation-input bits that changed");
+  activity.set("b_toggles_latch", i64(run.total.b_toggles_latch), "bits",
+               "weight-input bits changed when a fold latches its weights");
+  activity.set("b_toggles_in_fold", i64(run.total.b_toggles_in_fold), "bits",
+               "weight-input bits changed within folds (0 for ws)");
+  out.group("energy").set("multipliers_fj", run.total.energy_fj, "fJ",
+                          "multiplier switching energy (SwitchingEnergyModel per transition)");
+  StatsTree& sram = out.group("sram");
+  sram.set("ifmap_reads", i64(run.ifmap_reads), "accesses");
+  sram.set("filter_reads", i64(run.filter_reads), "accesses");
+  sram.set("ofmap_reads", i64(run.ofmap_reads), "accesses");
+  sram.set("ofmap_writes", i64(run.ofmap_writes), "accesses");
+}
+
 }  // namespace hawx::systolic

@@ -34,7 +34,8 @@
 // Promises: simulate_gemm() either returns or throws hawx::Error (ConfigError for an array or
 // map that cannot be built, InputError for operands that do not fit the GEMM or the
 // multipliers). Deterministic. Each call runs in its own SystemC simulation context, so calls
-// may follow one another in one process.
+// may follow one another in one process; SystemC's current context is process-global, so calls
+// must not run concurrently (one simulation at a time per process).
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,7 @@
 #include <string>
 #include <vector>
 
+#include "core/stats.h"
 #include "rtl/characterize.h"
 #include "rtl/multiplier.h"
 #include "rtl/switching.h"
@@ -126,5 +128,9 @@ struct ArrayRun {
 
 ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
                        const GemmOperands& operands);
+
+// The run's figures into `out` (schedule, cycles, utilisation, activity, energy, SRAM accesses),
+// with units: e.g. out.at("cycles/compute"), out.at("energy/multipliers_fj").
+void report_stats(const ArrayRun& run, StatsTree& out);
 
 }  // namespace hawx::systolic

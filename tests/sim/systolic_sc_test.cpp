@@ -240,6 +240,13 @@ TEST(SystolicScTest, AHeterogeneousMapThatDoesNotFitCostsExtraFolds) {
   EXPECT_EQ(mixed.mapping.filter_at(1, 0), 2);
   EXPECT_EQ(mixed.mapping.filter_at(1, 2), 3);
   EXPECT_EQ(mixed.mapping.filter_at(0, 1), -1);
+  // The same figures in the statistics tree.
+  StatsTree stats;
+  report_stats(mixed, stats.group("systolic"));
+  EXPECT_EQ(std::get<std::int64_t>(stats.at("systolic/folds/extra_col")), 1);
+  EXPECT_EQ(std::get<std::int64_t>(stats.at("systolic/cycles/compute")), mixed.compute_cycles);
+  EXPECT_EQ(std::get<std::int64_t>(stats.at("systolic/cycles/extra")), mixed.extra_cycles);
+  EXPECT_EQ(std::get<double>(stats.at("systolic/energy/multipliers_fj")), mixed.total.energy_fj);
 }
 
 // (e) Arrays and maps that cannot be built.
