@@ -172,8 +172,8 @@ class ArrayTop {
   // rtl data path.
   std::unique_ptr<sc_core::sc_clock> clock_;
   sc_core::sc_signal<bool> latch_{"latch"};
-  Signals<sc::XToken> x_;
-  Signals<sc::WToken> w_;
+  Signals<sc::StreamToken> x_;
+  Signals<sc::StationaryToken> w_;
   Signals<sc::PsumToken> psum_;
   std::unique_ptr<sc::RtlController> rtl_controller_;
   std::vector<std::unique_ptr<sc::RtlPe>> rtl_pes_;
@@ -184,8 +184,9 @@ class ArrayTop {
 void add(PeActivity& total, const PeActivity& pe) {
   total.operations += pe.operations;
   total.a_toggles += pe.a_toggles;
-  total.b_toggles_latch += pe.b_toggles_latch;
-  total.b_toggles_in_fold += pe.b_toggles_in_fold;
+  total.b_toggles += pe.b_toggles;
+  total.stationary_toggles_latch += pe.stationary_toggles_latch;
+  total.stationary_toggles_in_fold += pe.stationary_toggles_in_fold;
   total.energy_fj += pe.energy_fj;
 }
 
@@ -222,9 +223,9 @@ void check_operands(const GemmOperands& o, bool is_signed) {
 }  // namespace
 
 bool PeActivity::operator==(const PeActivity& o) const {
-  return operations == o.operations && a_toggles == o.a_toggles &&
-         b_toggles_latch == o.b_toggles_latch && b_toggles_in_fold == o.b_toggles_in_fold &&
-         energy_fj == o.energy_fj;
+  return operations == o.operations && a_toggles == o.a_toggles && b_toggles == o.b_toggles &&
+         stationary_toggles_latch == o.stationary_toggles_latch &&
+         stationary_toggles_in_fold == o.stationary_toggles_in_fold && energy_fj == o.energy_fj;
 }
 
 PeMultiplier pe_multiplier(const rtl::Characterization& c) {
@@ -249,8 +250,8 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
                        const GemmOperands& operands) {
   // Validate the array, the map and the multipliers.
   validate_array(spec.shape);
-  if (spec.dataflow != Dataflow::kWeightStationary) {
-    throw ConfigError(std::string("the SystemC array models the ws dataflow only; '") +
+  if (spec.dataflow == Dataflow::kOutputStationary) {
+    throw ConfigError(std::string("the SystemC array models the ws and is dataflows; '") +
                       dataflow_name(spec.dataflow) + "' is not built yet");
   }
   if (multipliers.empty()) throw ConfigError("the array needs at least one multiplier type");
@@ -292,19 +293,46 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   // Map and schedule.
   std::vector<std::string> names;
   for (const auto& m : multipliers) names.push_back(m.name);
+  for (std::size_t f = 0; f < operands.filter_multiplier.size(); ++f) {
+    if (operands.filter_multiplier[f] >= multipliers.size()) {
+      throw ConfigError("filter " + std::to_string(f) + " is assigned multiplier " +
+                        std::to_string(operands.filter_multiplier[f]) + "; there are " +
+                        std::to_string(multipliers.size()));
+    }
+  }
   ArrayRun run;
   run.timing = time_gemm(operands.gemm, spec.shape, spec.dataflow);
-  run.mapping = map_filters_to_columns(column_multiplier, operands.filter_multiplier, names);
+  if (spec.dataflow == Dataflow::kWeightStationary) {
+    run.mapping = map_filters_to_columns(column_multiplier, operands.filter_multiplier, names);
+  } else {
+    // is: columns hold ofmap pixels and every filter streams through every column.
+    const std::uint16_t type = operands.filter_multiplier.front();
+    for (std::size_t f = 0; f < operands.filter_multiplier.size(); ++f) {
+      if (operands.filter_multiplier[f] != type) {
+        throw ConfigError(
+            "the is dataflow streams every filter through every column, so a "
+            "layer's filters need one multiplier; filter 0 has '" +
+            names.at(type) + "', filter " + std::to_string(f) + " '" +
+            names.at(operands.filter_multiplier[f]) + "'");
+      }
+    }
+    run.mapping = map_filters_to_columns(
+        column_multiplier,
+        std::vector<std::uint16_t>(static_cast<std::size_t>(operands.gemm.m), type), names,
+        "pixel");
+  }
   run.row_folds = run.timing.row_folds;
   run.col_folds = run.mapping.col_folds;
   run.folds = checked_mul(run.row_folds, run.col_folds, "the number of folds");
   run.cycles_per_fold = run.timing.cycles_per_fold;
 
   Schedule schedule;
+  schedule.dataflow = spec.dataflow;
   schedule.rows = spec.shape.rows;
   schedule.cols = spec.shape.cols;
   schedule.m = operands.gemm.m;
   schedule.k = operands.gemm.k;
+  schedule.time = run.timing.mapped.time;
   schedule.n = operands.gemm.n;
   schedule.row_folds = run.row_folds;
   schedule.col_folds = run.col_folds;
@@ -326,10 +354,10 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
     std::int64_t last_column = 0;
     const Schedule::FoldPlan last = schedule.fold(run.folds - 1);
     for (std::int64_t j = 0; j < schedule.cols; ++j) {
-      if (schedule.filter(last, j) >= 0) last_column = j;
+      if (schedule.item(last, j) >= 0) last_column = j;
     }
     const std::int64_t expected =
-        (run.folds - 1) * run.cycles_per_fold + 2 * schedule.rows + schedule.m + last_column - 2;
+        (run.folds - 1) * run.cycles_per_fold + 2 * schedule.rows + schedule.time + last_column - 2;
     if (top->last_output_cycle() != expected) {
       throw std::logic_error("the rtl array wrote its last output in cycle " +
                              std::to_string(top->last_output_cycle()) + ", the schedule says " +
@@ -381,10 +409,12 @@ void report_stats(const ArrayRun& run, StatsTree& out) {
   activity.set("macs", i64(run.total.operations), "MACs");
   activity.set("a_toggles", i64(run.total.a_toggles), "bits",
                "multiplier activation-input bits that changed");
-  activity.set("b_toggles_latch", i64(run.total.b_toggles_latch), "bits",
-               "weight-input bits changed when a fold latches its weights");
-  activity.set("b_toggles_in_fold", i64(run.total.b_toggles_in_fold), "bits",
-               "weight-input bits changed within folds (0 for ws)");
+  activity.set("b_toggles", i64(run.total.b_toggles), "bits",
+               "multiplier weight-input bits that changed");
+  activity.set("stationary_toggles_latch", i64(run.total.stationary_toggles_latch), "bits",
+               "stationary-input bits changed when a fold latches its operands");
+  activity.set("stationary_toggles_in_fold", i64(run.total.stationary_toggles_in_fold), "bits",
+               "stationary-input bits changed within folds (0)");
   out.group("energy").set("multipliers_fj", run.total.energy_fj, "fJ",
                           "multiplier switching energy (SwitchingEnergyModel per transition)");
   StatsTree& sram = out.group("sram");

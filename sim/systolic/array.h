@@ -14,22 +14,29 @@
 //        (rtl/sc_models.h) and the array is clocked cycle by cycle (sc_clock): activations move
 //        right and partial sums down through PE registers; optionally a VCD of one PE.
 //
-// Weight-stationary schedule of one fold (R x C array, T = M ofmap pixels, cycles 0-based):
-//   cycles 0..R-1  the fold's weights shift down the columns into shadow registers; at the edge
-//                  that ends cycle R-1 they are latched into the PEs (the multipliers' b input:
-//                  it changes only there, so a stationary weight does not toggle in the fold)
-//   cycle R+t+i+j  PE (i, j) multiplies pixel t's tap of row i (activations skewed by row, one
-//                  column per cycle), adding to the partial sum from PE (i-1, j)
+// Dataflows (timing.h): ws keeps filter taps in the PEs and streams the ifmap (columns hold
+// filters, N; T = M ofmap pixels); is keeps im2col windows in the PEs and streams the filters
+// (columns hold ofmap pixels, M; T = N). In both, PE row i holds tap i of the fold's K rows.
+// Schedule of one fold (R x C array, cycles 0-based):
+//   cycles 0..R-1  the fold's stationary operands shift down the columns into shadow registers;
+//                  at the edge that ends cycle R-1 they are latched into the PEs (ws: the
+//                  multipliers' b input, is: a; it changes only there, so a stationary operand
+//                  does not toggle within the fold)
+//   cycle R+t+i+j  PE (i, j) multiplies step t's tap of row i (streamed operands skewed by row,
+//                  one column per cycle), adding to the partial sum from PE (i-1, j)
 //   last cycle     2R + C + T - 3: the bottom-right PE's last product; cycles_per_fold =
 //                  2R + C + T - 2, as timing.h, so with ideal memory the layer takes
 //                  folds x cycles_per_fold - 1 cycles (SCALE-Sim's count).
-// Idle PEs (rows beyond the fold's taps, columns without a filter) keep their multiplier
+// Heterogeneity (mapper.h): in ws each filter sits on a column of its assigned multiplier; in is
+// every filter passes every column, so a layer's filters need one multiplier, and its pixels
+// use the columns of that type. Columns of a type fewer than the items need cost column folds.
+// Idle PEs (rows beyond the fold's taps, columns without an item) keep their multiplier
 // inputs (operand isolation). Every multiplier input starts at a = b = 0. Operands follow the
 // engine (models/engine/engine.h): unsigned multipliers see magnitudes 0..255 and the sign
 // (XOR of both) is applied to the product; signed multipliers see int8 patterns. The int32
-// sums start from the bias in the ofmap buffer; the row folds of a filter add into it.
+// sums start from the bias in the ofmap buffer; the row folds of an output add into it.
 //
-// Only the ws dataflow is modelled so far: os and is are a ConfigError.
+// The os dataflow is not modelled yet: a ConfigError.
 //
 // Promises: simulate_gemm() either returns or throws hawx::Error (ConfigError for an array or
 // map that cannot be built, InputError for operands that do not fit the GEMM or the
@@ -95,11 +102,14 @@ struct GemmOperands {
 
 // One PE's multiplier activity over the layer.
 struct PeActivity {
-  std::uint64_t operations = 0;         // valid multiplications
-  std::uint64_t a_toggles = 0;          // activation input bits that changed
-  std::uint64_t b_toggles_latch = 0;    // weight input bits changed by the fold's latch
-  std::uint64_t b_toggles_in_fold = 0;  // weight input bits changed at any other edge (ws: 0)
-  double energy_fj = 0.0;               // SwitchingEnergyModel over every input transition
+  std::uint64_t operations = 0;  // valid multiplications
+  std::uint64_t a_toggles = 0;   // activation input bits that changed
+  std::uint64_t b_toggles = 0;   // weight input bits that changed
+  // Bits of the stationary input (ws: the weight, b; is: the activation, a) changed when a fold
+  // latches its stationary operands, and at any other edge (0: it is stationary).
+  std::uint64_t stationary_toggles_latch = 0;
+  std::uint64_t stationary_toggles_in_fold = 0;
+  double energy_fj = 0.0;  // SwitchingEnergyModel over every input transition
 
   bool operator==(const PeActivity& other) const;
 };

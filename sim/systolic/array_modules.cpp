@@ -9,6 +9,16 @@ namespace {
 
 unsigned popcount8(std::uint8_t x) { return static_cast<unsigned>(__builtin_popcount(x)); }
 
+// The buffers holding the stationary and the streamed operand matrices (both item or step x K).
+Sram<std::int16_t>& stationary_buffer(const Schedule& s, Sram<std::int16_t>& ifmap,
+                                      Sram<std::int16_t>& filters) {
+  return s.weight_stationary() ? filters : ifmap;
+}
+Sram<std::int16_t>& streamed_buffer(const Schedule& s, Sram<std::int16_t>& ifmap,
+                                    Sram<std::int16_t>& filters) {
+  return s.weight_stationary() ? ifmap : filters;
+}
+
 }  // namespace
 
 Schedule::FoldPlan Schedule::fold(std::int64_t index) const {
@@ -19,22 +29,25 @@ Schedule::FoldPlan Schedule::fold(std::int64_t index) const {
   return plan;
 }
 
-std::ostream& operator<<(std::ostream& out, const XToken& t) {
-  return out << "x(" << t.value << ", pixel " << t.pixel << ")";
+std::ostream& operator<<(std::ostream& out, const StreamToken& t) {
+  return out << "streamed(" << t.value << ", step " << t.index << ")";
 }
-std::ostream& operator<<(std::ostream& out, const WToken& t) {
-  return out << "w(" << t.value << ", filter " << t.filter << ")";
+std::ostream& operator<<(std::ostream& out, const StationaryToken& t) {
+  return out << "stationary(" << t.value << ", item " << t.item << ")";
 }
 std::ostream& operator<<(std::ostream& out, const PsumToken& t) {
-  return out << "psum(" << t.sum << ", pixel " << t.pixel << ", filter " << t.filter << ")";
+  return out << "psum(" << t.sum << ", step " << t.index << ", item " << t.item << ")";
 }
 
 void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
-                       bool latch_edge) {
+                       bool latch_edge, bool stationary_is_b) {
   if (a == pe.a && b == pe.b) return;
-  pe.activity.a_toggles += popcount8(static_cast<std::uint8_t>(a ^ pe.a));
+  const unsigned a_toggles = popcount8(static_cast<std::uint8_t>(a ^ pe.a));
   const unsigned b_toggles = popcount8(static_cast<std::uint8_t>(b ^ pe.b));
-  (latch_edge ? pe.activity.b_toggles_latch : pe.activity.b_toggles_in_fold) += b_toggles;
+  pe.activity.a_toggles += a_toggles;
+  pe.activity.b_toggles += b_toggles;
+  (latch_edge ? pe.activity.stationary_toggles_latch : pe.activity.stationary_toggles_in_fold) +=
+      stationary_is_b ? b_toggles : a_toggles;
   pe.activity.energy_fj += multiplier.energy.energy_fj(pe.a, pe.b, a, b);
   pe.a = a;
   pe.b = b;
@@ -50,50 +63,59 @@ LutPeArray::LutPeArray(const sc_core::sc_module_name& name, const Schedule& sche
       filters_(filters),
       ofmap_(ofmap),
       pes_(static_cast<std::size_t>(schedule.rows * schedule.cols)),
-      row_operands_(static_cast<std::size_t>(schedule.m)),
-      column_sums_(static_cast<std::size_t>(schedule.cols * schedule.m)) {}
+      row_operands_(static_cast<std::size_t>(schedule.time)),
+      column_sums_(static_cast<std::size_t>(schedule.cols * schedule.time)) {}
 
 void LutPeArray::run_fold(const Schedule::FoldPlan& plan) {
   const Schedule& s = schedule_;
-  const std::size_t t_count = static_cast<std::size_t>(s.m);
+  const std::size_t steps = static_cast<std::size_t>(s.time);
+  const bool stationary_is_b = s.weight_stationary();
+  Sram<std::int16_t>& stationary = stationary_buffer(s, ifmap_, filters_);
+  Sram<std::int16_t>& streamed = streamed_buffer(s, ifmap_, filters_);
   std::fill(column_sums_.begin(), column_sums_.end(), 0);
   for (std::int64_t i = 0; i < plan.rows_used; ++i) {
     const std::int64_t tap = plan.row_fold * s.rows + i;
-    // The row's activations: one ifmap read each, shared by the row's PEs as they pass right.
-    for (std::size_t t = 0; t < t_count; ++t) {
+    // The row's streamed operands: one read each, shared by the row's PEs as they pass right.
+    for (std::size_t t = 0; t < steps; ++t) {
       row_operands_[t] =
-          ifmap_.read(t * static_cast<std::size_t>(s.k) + static_cast<std::size_t>(tap));
+          streamed.read(t * static_cast<std::size_t>(s.k) + static_cast<std::size_t>(tap));
     }
     for (std::int64_t j = 0; j < s.cols; ++j) {
-      const std::int64_t f = s.filter(plan, j);
-      if (f < 0) continue;  // idle column: inputs held
+      const std::int64_t item = s.item(plan, j);
+      if (item < 0) continue;  // idle column: inputs held
       PeState& pe = pes_[static_cast<std::size_t>(i * s.cols + j)];
       const PeMultiplier& mul = s.multiplier_of_column(j);
-      const int w = filters_.read(static_cast<std::size_t>(f * s.k + tap));
-      const std::uint8_t b = s.operand(w);
-      std::int32_t* sums = column_sums_.data() + static_cast<std::size_t>(j) * t_count;
+      const int held = stationary.read(static_cast<std::size_t>(item * s.k + tap));
+      std::int32_t* sums = column_sums_.data() + static_cast<std::size_t>(j) * steps;
+      std::uint8_t a = pe.a;
+      std::uint8_t b = pe.b;
+      (stationary_is_b ? b : a) = s.operand(held);
       auto multiply = [&](std::size_t t) {
-        const int x = row_operands_[t];
-        const std::uint8_t a = s.operand(x);
+        const int x = s.activation(held, row_operands_[t]);
+        const int w = s.weight(held, row_operands_[t]);
+        a = s.operand(x);
+        b = s.operand(w);
         sums[t] = wrap_add(sums[t], s.signed_product(mul.table.at(a, b), x, w));
         ++pe.activity.operations;
-        return a;
       };
-      // The latch edge changes b; PE (0, 0)'s first activation arrives at that same edge.
+      // The latch edge changes the stationary input; PE (0, 0)'s first streamed operand
+      // arrives at that same edge.
       std::size_t t = 0;
-      std::uint8_t a = pe.a;
-      if (i == 0 && j == 0 && t_count > 0) a = multiply(t++);
-      record_transition(pe, mul, a, b, true);
-      for (; t < t_count; ++t) record_transition(pe, mul, multiply(t), b, false);
+      if (i == 0 && j == 0 && steps > 0) multiply(t++);
+      record_transition(pe, mul, a, b, true, stationary_is_b);
+      for (; t < steps; ++t) {
+        multiply(t);
+        record_transition(pe, mul, a, b, false, stationary_is_b);
+      }
     }
   }
   // The bottom row's outputs into the ofmap buffer.
   for (std::int64_t j = 0; j < s.cols; ++j) {
-    const std::int64_t f = s.filter(plan, j);
-    if (f < 0 || plan.rows_used < 1) continue;
-    for (std::size_t t = 0; t < t_count; ++t) {
-      ofmap_.accumulate(static_cast<std::size_t>(f) * t_count + t,
-                        column_sums_[static_cast<std::size_t>(j) * t_count + t]);
+    const std::int64_t item = s.item(plan, j);
+    if (item < 0 || plan.rows_used < 1) continue;
+    for (std::size_t t = 0; t < steps; ++t) {
+      ofmap_.accumulate(s.output_address(item, static_cast<std::int64_t>(t)),
+                        column_sums_[static_cast<std::size_t>(j) * steps + t]);
     }
   }
 }
@@ -140,46 +162,50 @@ RtlPe::RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule,
 }
 
 void RtlPe::on_clock() {
-  const XToken x = x_in.read();
-  const WToken w = w_in.read();
+  const StreamToken x = x_in.read();
+  const StationaryToken w = w_in.read();
   // The product of the cycle that ends here joins the partial sum from above.
   PsumToken out = psum_in.read();
   if (mul_valid_) {
-    if (out.pixel >= 0 && out.pixel != mul_pixel_) {
-      throw std::logic_error(std::string(name()) + ": partial sum of pixel " +
-                             std::to_string(out.pixel) + " meets the product of pixel " +
-                             std::to_string(mul_pixel_));
+    if (out.index >= 0 && out.index != mul_index_) {
+      throw std::logic_error(std::string(name()) + ": partial sum of step " +
+                             std::to_string(out.index) + " meets the product of step " +
+                             std::to_string(mul_index_));
     }
     const std::uint32_t raw = p_.read() & 0xFFFFu;
     const std::int32_t p = multiplier_.table.is_signed()
                                ? static_cast<std::int32_t>(static_cast<std::int16_t>(raw))
                                : static_cast<std::int32_t>(raw);
-    out.sum = wrap_add(out.sum, schedule_.signed_product(p, mul_x_, weight_));
-    out.pixel = mul_pixel_;
-    out.filter = filter_;
+    out.sum = wrap_add(out.sum,
+                       schedule_.signed_product(p, schedule_.activation(stationary_, mul_streamed_),
+                                                schedule_.weight(stationary_, mul_streamed_)));
+    out.index = mul_index_;
+    out.item = item_;
   }
   psum_out.write(out);
   x_out.write(x);
   w_out.write(w);
-  // The weight arriving at the latch edge becomes stationary (idle PEs keep their inputs).
+  // The stationary operand arriving at the latch edge is held (idle PEs keep their inputs).
+  const bool stationary_is_b = schedule_.weight_stationary();
   latch_edge_ = latch.read();
   if (latch_edge_) {
-    filter_ = w.filter;
-    weight_ = w.value;
-    if (filter_ >= 0) b_.write(schedule_.operand(weight_));
+    item_ = w.item;
+    stationary_ = w.value;
+    if (item_ >= 0) (stationary_is_b ? b_ : a_).write(schedule_.operand(stationary_));
   }
-  mul_valid_ = x.pixel >= 0 && filter_ >= 0;
+  mul_valid_ = x.index >= 0 && item_ >= 0;
   if (mul_valid_) {
-    a_.write(schedule_.operand(x.value));
-    mul_x_ = x.value;
-    mul_pixel_ = x.pixel;
+    (stationary_is_b ? a_ : b_).write(schedule_.operand(x.value));
+    mul_streamed_ = x.value;
+    mul_index_ = x.index;
     ++state_.activity.operations;
   }
 }
 
 void RtlPe::on_operands() {
   record_transition(state_, multiplier_, static_cast<std::uint8_t>(a_.read()),
-                    static_cast<std::uint8_t>(b_.read()), latch_edge_);
+                    static_cast<std::uint8_t>(b_.read()), latch_edge_,
+                    schedule_.weight_stationary());
 }
 
 RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
@@ -192,11 +218,11 @@ RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule
       filters_(filters) {
   for (std::int64_t j = 0; j < schedule.cols; ++j) {
     w_top.push_back(
-        std::make_unique<sc_core::sc_out<WToken>>(("w_top_" + std::to_string(j)).c_str()));
+        std::make_unique<sc_core::sc_out<StationaryToken>>(("w_top_" + std::to_string(j)).c_str()));
   }
   for (std::int64_t i = 0; i < schedule.rows; ++i) {
     x_left.push_back(
-        std::make_unique<sc_core::sc_out<XToken>>(("x_left_" + std::to_string(i)).c_str()));
+        std::make_unique<sc_core::sc_out<StreamToken>>(("x_left_" + std::to_string(i)).c_str()));
   }
   SC_THREAD(run);
   sensitive << clk.pos();
@@ -205,25 +231,27 @@ RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule
 
 void RtlController::drive(const Schedule::FoldPlan* plan, std::int64_t cycle) {
   const Schedule& s = schedule_;
+  Sram<std::int16_t>& stationary = stationary_buffer(s, ifmap_, filters_);
+  Sram<std::int16_t>& streamed = streamed_buffer(s, ifmap_, filters_);
   for (std::int64_t j = 0; j < s.cols; ++j) {
-    WToken w;
-    // Cycles 0..R-1: the weight of row R-1-cycle enters the column's shadow chain.
+    StationaryToken w;
+    // Cycles 0..R-1: the operand of row R-1-cycle enters the column's shadow chain.
     const std::int64_t row = s.rows - 1 - cycle;
-    const std::int64_t f = plan ? s.filter(*plan, j) : -1;
-    if (plan && row >= 0 && row < plan->rows_used && f >= 0) {
+    const std::int64_t item = plan ? s.item(*plan, j) : -1;
+    if (plan && row >= 0 && row < plan->rows_used && item >= 0) {
       const std::int64_t tap = plan->row_fold * s.rows + row;
-      w = {filters_.read(static_cast<std::size_t>(f * s.k + tap)), f};
+      w = {stationary.read(static_cast<std::size_t>(item * s.k + tap)), item};
     }
     w_top[static_cast<std::size_t>(j)]->write(w);
   }
   latch->write(plan != nullptr && cycle == s.rows - 1);
   for (std::int64_t i = 0; i < s.rows; ++i) {
-    XToken x;
-    // Pixel t's tap of row i is multiplied in PE (i, 0) in cycle R + t + i.
+    StreamToken x;
+    // Step t's tap of row i is multiplied in PE (i, 0) in cycle R + t + i.
     const std::int64_t t = cycle - s.rows + 1 - i;
-    if (plan && i < plan->rows_used && t >= 0 && t < s.m) {
+    if (plan && i < plan->rows_used && t >= 0 && t < s.time) {
       const std::int64_t tap = plan->row_fold * s.rows + i;
-      x = {ifmap_.read(static_cast<std::size_t>(t * s.k + tap)), t};
+      x = {streamed.read(static_cast<std::size_t>(t * s.k + tap)), t};
     }
     x_left[static_cast<std::size_t>(i)]->write(x);
   }
@@ -263,9 +291,8 @@ OfmapCollector::OfmapCollector(const sc_core::sc_module_name& name, const Schedu
 void OfmapCollector::on_clock() {
   for (const auto& port : bottom) {
     const PsumToken token = port->read();
-    if (token.pixel < 0) continue;
-    ofmap_.accumulate(static_cast<std::size_t>(token.filter * schedule_.m + token.pixel),
-                      token.sum);
+    if (token.index < 0) continue;
+    ofmap_.accumulate(schedule_.output_address(token.item, token.index), token.sum);
     // Written by the bottom PE at the previous edge, i.e. computed in the cycle before it.
     const auto edge =
         static_cast<std::int64_t>((sc_core::sc_time_stamp() - controller_.start()) / period_);

@@ -16,7 +16,12 @@
 
 namespace hawx::systolic::sc {
 
-// What every module knows of the layer: the GEMM, the placement, the multipliers.
+// What every module knows of the layer: the GEMM, the dataflow, the placement, the multipliers.
+//
+// Both modelled dataflows keep one operand matrix in the PEs and stream the other (timing.h):
+//   ws  stationary: filter taps (item = filter, N on columns); streamed: ifmap rows (T = M)
+//   is  stationary: ifmap windows (item = ofmap pixel, M on columns); streamed: filters (T = N)
+// The PE at row i holds tap i of the fold's rows; sums leave column j for (item, time step).
 struct Schedule {
   struct FoldPlan {
     std::int64_t row_fold = 0;
@@ -24,20 +29,27 @@ struct Schedule {
     std::int64_t rows_used = 0;  // PE rows holding taps of this row fold
   };
 
+  Dataflow dataflow = Dataflow::kWeightStationary;
   std::int64_t rows = 0, cols = 0;  // R, C
   std::int64_t m = 0, k = 0, n = 0;
+  std::int64_t time = 0;  // T: streamed rows per fold (ws: M, is: N)
   std::int64_t row_folds = 0, col_folds = 0, cycles_per_fold = 0;
   bool sign_magnitude = true;  // unsigned multipliers: magnitudes in, sign on the product
   const ColumnMapping* mapping = nullptr;
   const std::vector<PeMultiplier>* multipliers = nullptr;
   std::vector<std::uint16_t> column_multiplier;  // per column: index into multipliers
 
+  bool weight_stationary() const { return dataflow == Dataflow::kWeightStationary; }
   std::int64_t folds() const { return row_folds * col_folds; }
   // Fold `index` in SCALE-Sim's order: column folds outer, row folds inner.
   FoldPlan fold(std::int64_t index) const;
-  // The filter column j holds in the fold, or -1.
-  std::int64_t filter(const FoldPlan& plan, std::int64_t col) const {
+  // The item column j holds in the fold (ws: a filter, is: an ofmap pixel), or -1.
+  std::int64_t item(const FoldPlan& plan, std::int64_t col) const {
     return mapping->filter_at(plan.col_fold, col);
+  }
+  // Where the sum of (column item, time step) goes in the N x M ofmap.
+  std::size_t output_address(std::int64_t item, std::int64_t step) const {
+    return static_cast<std::size_t>(weight_stationary() ? item * m + step : step * m + item);
   }
   const PeMultiplier& multiplier_of_column(std::int64_t col) const {
     return (*multipliers)[column_multiplier[static_cast<std::size_t>(col)]];
@@ -46,9 +58,17 @@ struct Schedule {
   std::uint8_t operand(int value) const {
     return static_cast<std::uint8_t>(sign_magnitude ? (value < 0 ? -value : value) : value);
   }
-  // The product of two operand values through a multiplier with output `p` for their patterns.
-  std::int32_t signed_product(std::int32_t p, int x, int w) const {
-    return sign_magnitude && ((x < 0) != (w < 0)) ? -p : p;
+  // Activation and weight of a PE's operation from its stationary and streamed operands.
+  int activation(int stationary, int streamed) const {
+    return weight_stationary() ? streamed : stationary;
+  }
+  int weight(int stationary, int streamed) const {
+    return weight_stationary() ? stationary : streamed;
+  }
+  // The product of an activation and a weight through a multiplier whose output for their
+  // patterns is `p`.
+  std::int32_t signed_product(std::int32_t p, int activation, int weight) const {
+    return sign_magnitude && ((activation < 0) != (weight < 0)) ? -p : p;
   }
 };
 
@@ -93,31 +113,31 @@ class OfmapBuffer : public Sram<std::int32_t> {
   }
 };
 
-// Tokens moving through the rtl array's registers. pixel / filter -1: a bubble or an idle PE.
-struct XToken {
+// Tokens moving through the rtl array's registers; index / item -1: a bubble or an idle PE.
+struct StreamToken {  // a streamed operand: moves right
   int value = 0;
-  std::int64_t pixel = -1;
-  bool operator==(const XToken& o) const { return value == o.value && pixel == o.pixel; }
+  std::int64_t index = -1;  // time step (ws: pixel, is: filter)
+  bool operator==(const StreamToken& o) const { return value == o.value && index == o.index; }
 };
-struct WToken {
+struct StationaryToken {  // a stationary operand on its way down the shadow chain
   int value = 0;
-  std::int64_t filter = -1;
-  bool operator==(const WToken& o) const { return value == o.value && filter == o.filter; }
+  std::int64_t item = -1;  // the column's item (ws: filter, is: pixel)
+  bool operator==(const StationaryToken& o) const { return value == o.value && item == o.item; }
 };
-struct PsumToken {
+struct PsumToken {  // a partial sum: moves down
   std::int32_t sum = 0;
-  std::int64_t pixel = -1;
-  std::int64_t filter = -1;
+  std::int64_t index = -1;
+  std::int64_t item = -1;
   bool operator==(const PsumToken& o) const {
-    return sum == o.sum && pixel == o.pixel && filter == o.filter;
+    return sum == o.sum && index == o.index && item == o.item;
   }
 };
-std::ostream& operator<<(std::ostream& out, const XToken& t);
-std::ostream& operator<<(std::ostream& out, const WToken& t);
+std::ostream& operator<<(std::ostream& out, const StreamToken& t);
+std::ostream& operator<<(std::ostream& out, const StationaryToken& t);
 std::ostream& operator<<(std::ostream& out, const PsumToken& t);
 // sc_signal<T> needs these; the tokens themselves are not traced (the PE's signals are).
-inline void sc_trace(sc_core::sc_trace_file*, const XToken&, const std::string&) {}
-inline void sc_trace(sc_core::sc_trace_file*, const WToken&, const std::string&) {}
+inline void sc_trace(sc_core::sc_trace_file*, const StreamToken&, const std::string&) {}
+inline void sc_trace(sc_core::sc_trace_file*, const StationaryToken&, const std::string&) {}
 inline void sc_trace(sc_core::sc_trace_file*, const PsumToken&, const std::string&) {}
 
 // Per PE: the multiplier inputs it holds and its activity.
@@ -127,9 +147,10 @@ struct PeState {
   PeActivity activity;
 };
 
-// Records one change of a PE's multiplier inputs to (a, b) (nothing when neither changes).
+// Records one change of a PE's multiplier inputs to (a, b) (nothing when neither changes);
+// `stationary_is_b`: which input holds the stationary operand.
 void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
-                       bool latch_edge);
+                       bool latch_edge, bool stationary_is_b);
 
 // The lut data path: the array walked fold by fold, without a clock.
 class LutPeArray : public sc_core::sc_module {
@@ -149,8 +170,8 @@ class LutPeArray : public sc_core::sc_module {
   OfmapBuffer& ofmap_;
   // State.
   std::vector<PeState> pes_;
-  std::vector<std::int16_t> row_operands_;  // one PE row's activations of the fold
-  std::vector<std::int32_t> column_sums_;   // per column and pixel, the fold's partial sums
+  std::vector<std::int16_t> row_operands_;  // one PE row's streamed operands of the fold
+  std::vector<std::int32_t> column_sums_;   // per column and time step, the fold's sums
 };
 
 // The lut data path's controller: one fold at a time, cycles_per_fold clock periods each.
@@ -172,18 +193,18 @@ class LutController : public sc_core::sc_module {
   std::int64_t cycles_ = 0;
 };
 
-// One PE of the rtl data path: activation register (passes right), weight shadow register
-// (passes down) and the latched stationary weight, partial-sum register (passes down), and the
-// verilated multiplier of its column's type.
+// One PE of the rtl data path: streamed-operand register (passes right), stationary shadow
+// register (passes down) and the latched stationary operand, partial-sum register (passes
+// down), and the verilated multiplier of its column's type.
 class RtlPe : public sc_core::sc_module {
  public:
   // Ports.
   sc_core::sc_in<bool> clk;
-  sc_core::sc_in<bool> latch;  // the weight arriving at this edge becomes stationary
-  sc_core::sc_in<XToken> x_in;
-  sc_core::sc_out<XToken> x_out;
-  sc_core::sc_in<WToken> w_in;
-  sc_core::sc_out<WToken> w_out;
+  sc_core::sc_in<bool> latch;  // the stationary operand arriving at this edge is latched
+  sc_core::sc_in<StreamToken> x_in;
+  sc_core::sc_out<StreamToken> x_out;
+  sc_core::sc_in<StationaryToken> w_in;
+  sc_core::sc_out<StationaryToken> w_out;
   sc_core::sc_in<PsumToken> psum_in;
   sc_core::sc_out<PsumToken> psum_out;
 
@@ -207,24 +228,24 @@ class RtlPe : public sc_core::sc_module {
   rtl::ScSignal32 a_, b_, p_;
   std::unique_ptr<sc_core::sc_module> model_;
   // State.
-  int weight_ = 0;
-  std::int64_t filter_ = -1;
+  int stationary_ = 0;
+  std::int64_t item_ = -1;
   bool mul_valid_ = false;  // a and b hold a valid operation this cycle
-  int mul_x_ = 0;
-  std::int64_t mul_pixel_ = -1;
+  int mul_streamed_ = 0;
+  std::int64_t mul_index_ = -1;
   bool latch_edge_ = false;
   // Statistics (and the inputs last observed).
   PeState state_;
 };
 
-// The rtl data path's controller: drives the weight shadow chains, the latch and the skewed
-// activations at the array's edges, cycle by cycle.
+// The rtl data path's controller: drives the stationary shadow chains, the latch and the skewed
+// streamed operands at the array's edges, cycle by cycle.
 class RtlController : public sc_core::sc_module {
  public:
   // Ports.
   sc_core::sc_in<bool> clk;
-  std::vector<std::unique_ptr<sc_core::sc_out<WToken>>> w_top;   // per column
-  std::vector<std::unique_ptr<sc_core::sc_out<XToken>>> x_left;  // per row
+  std::vector<std::unique_ptr<sc_core::sc_out<StationaryToken>>> w_top;  // per column
+  std::vector<std::unique_ptr<sc_core::sc_out<StreamToken>>> x_left;     // per row
   sc_core::sc_out<bool> latch;
 
   SC_HAS_PROCESS(RtlController);

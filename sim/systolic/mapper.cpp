@@ -9,11 +9,12 @@ namespace hawx::systolic {
 
 ColumnMapping map_filters_to_columns(const std::vector<std::uint16_t>& column_multiplier,
                                      const std::vector<std::uint16_t>& filter_multiplier,
-                                     const std::vector<std::string>& names) {
+                                     const std::vector<std::string>& names,
+                                     const std::string& item) {
   ColumnMapping m;
   m.cols = static_cast<std::int64_t>(column_multiplier.size());
   const std::int64_t filters = static_cast<std::int64_t>(filter_multiplier.size());
-  if (m.cols < 1) throw ConfigError("the array has no columns to map filters on");
+  if (m.cols < 1) throw ConfigError("the array has no columns to map " + item + "s on");
   m.ideal_col_folds = (filters + m.cols - 1) / m.cols;
 
   std::vector<std::vector<std::int64_t>> columns_of(names.size());
@@ -24,11 +25,11 @@ ColumnMapping map_filters_to_columns(const std::vector<std::uint16_t>& column_mu
   for (std::int64_t n = 0; n < filters; ++n) {
     const std::uint16_t t = filter_multiplier[static_cast<std::size_t>(n)];
     if (t >= names.size()) {
-      throw ConfigError("filter " + std::to_string(n) + " is assigned multiplier " +
+      throw ConfigError(item + " " + std::to_string(n) + " is assigned multiplier " +
                         std::to_string(t) + "; there are " + std::to_string(names.size()));
     }
     if (columns_of[t].empty()) {
-      throw ConfigError("filter " + std::to_string(n) + " is assigned multiplier '" + names[t] +
+      throw ConfigError(item + " " + std::to_string(n) + " is assigned multiplier '" + names[t] +
                         "', but no column of the array's multiplier_map has it");
     }
     filters_of[t].push_back(n);

@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: MIT
-// The mapper of a heterogeneous weight-stationary array: which PE column holds which filter.
+// The mapper of a heterogeneous array: which PE column holds which item.
 //
-// In the ws dataflow the array's columns hold filters (the GEMM's N dimension, timing.h), and a
-// PE column multiplies with the multiplier type its `multiplier_map` entry names. Each filter
-// has an assigned multiplier type and must sit on a column of that type. A column fold is one
-// pass of the array in which every column holds at most one filter; the filters of type t fill
-// the columns of type t in order, fold after fold, so the layer needs
+// A PE column multiplies with the multiplier type its `multiplier_map` entry names. In the ws
+// dataflow the columns hold filters (the GEMM's N dimension, timing.h): each filter has an
+// assigned multiplier type and must sit on a column of that type. In the is dataflow they hold
+// ofmap pixels (M), and every filter streams through every column, so all of a layer's filters
+// need one type and its pixels go on the columns of that type (array.cpp checks the former).
+// A column fold is one pass of the array in which every column holds at most one item; the
+// items of type t fill the columns of type t in order, fold after fold, so the layer needs
 //
 //   col_folds = max over types t of ceil(filters of type t / columns of type t)
 //
 // column folds, where a homogeneous array (or a mix that matches the assignment) needs
-// ceil(N / C). The difference is the cost of the mismatch: extra_col_folds() more column folds,
-// each taking row_folds x cycles_per_fold cycles.
+// ceil(items / C). The difference is the cost of the mismatch: extra_col_folds() more column
+// folds, each taking row_folds x cycles_per_fold cycles.
 //
-// Promises: every filter is placed exactly once, on a column of its type; column folds are
-// filled in filter order. A filter whose type no column has is a ConfigError naming it.
+// Promises: every item is placed exactly once, on a column of its type; column folds are filled
+// in item order. An item whose type no column has is a ConfigError naming it.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +28,8 @@ namespace hawx::systolic {
 struct ColumnMapping {
   std::int64_t cols = 0;             // the array's columns
   std::int64_t col_folds = 0;        // column folds this placement needs
-  std::int64_t ideal_col_folds = 0;  // ceil(N / cols): what a homogeneous array needs
-  // column_filter[cf * cols + j]: the filter column j holds in column fold cf, or -1 (idle).
+  std::int64_t ideal_col_folds = 0;  // ceil(items / cols): what a homogeneous array needs
+  // column_filter[cf * cols + j]: the item column j holds in column fold cf, or -1 (idle).
   std::vector<std::int64_t> column_filter;
 
   std::int64_t extra_col_folds() const { return col_folds - ideal_col_folds; }
@@ -37,9 +39,11 @@ struct ColumnMapping {
 };
 
 // column_multiplier[j]: the multiplier type of column j; filter_multiplier[n]: the type assigned
-// to filter n; names[t]: type t's name, for messages.
+// to item n; names[t]: type t's name, and `item` what an item is ("filter", "pixel"), for
+// messages.
 ColumnMapping map_filters_to_columns(const std::vector<std::uint16_t>& column_multiplier,
                                      const std::vector<std::uint16_t>& filter_multiplier,
-                                     const std::vector<std::string>& names);
+                                     const std::vector<std::string>& names,
+                                     const std::string& item = "filter");
 
 }  // namespace hawx::systolic

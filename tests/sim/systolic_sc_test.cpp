@@ -108,8 +108,11 @@ void expect_same_run(const ArrayRun& lut, const ArrayRun& rtl) {
   for (std::size_t i = 0; i < lut.pes.size(); ++i) {
     EXPECT_EQ(lut.pes[i].operations, rtl.pes[i].operations) << "PE " << i;
     EXPECT_EQ(lut.pes[i].a_toggles, rtl.pes[i].a_toggles) << "PE " << i;
-    EXPECT_EQ(lut.pes[i].b_toggles_latch, rtl.pes[i].b_toggles_latch) << "PE " << i;
-    EXPECT_EQ(lut.pes[i].b_toggles_in_fold, rtl.pes[i].b_toggles_in_fold) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].b_toggles, rtl.pes[i].b_toggles) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].stationary_toggles_latch, rtl.pes[i].stationary_toggles_latch)
+        << "PE " << i;
+    EXPECT_EQ(lut.pes[i].stationary_toggles_in_fold, rtl.pes[i].stationary_toggles_in_fold)
+        << "PE " << i;
     EXPECT_EQ(lut.pes[i].energy_fj, rtl.pes[i].energy_fj) << "PE " << i;
   }
   EXPECT_EQ(lut.total, rtl.total);
@@ -120,50 +123,68 @@ void expect_same_run(const ArrayRun& lut, const ArrayRun& rtl) {
 }
 
 // (a) and (c): a small layer on a 4x4 array with two multiplier types, both data paths, for
-// unsigned (sign-magnitude) and signed multipliers.
+// unsigned (sign-magnitude) and signed multipliers, in the ws and is dataflows.
 TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
-  for (const bool is_signed : {false, true}) {
-    SCOPED_TRACE(is_signed ? "signed" : "unsigned");
-    const std::string exact = is_signed ? "mul8s_exact" : "mul8u_exact";
-    const std::string drum = is_signed ? "mul8s_drum4" : "mul8u_drum4";
-    const auto multipliers = library({exact, drum});
-    std::mt19937 random(is_signed ? 11 : 7);
-    const GemmOperands o = random_conv(random, is_signed, 4, {0, 1, 1, 0});
-    ArraySpec spec;
-    spec.shape = {4, 4};
-    spec.multiplier_map = {exact, drum, exact, drum};
+  for (const Dataflow dataflow : {Dataflow::kWeightStationary, Dataflow::kInputStationary}) {
+    for (const bool is_signed : {false, true}) {
+      const bool ws = dataflow == Dataflow::kWeightStationary;
+      SCOPED_TRACE(std::string(dataflow_name(dataflow)) + (is_signed ? ", signed" : ", unsigned"));
+      const std::string exact = is_signed ? "mul8s_exact" : "mul8u_exact";
+      const std::string drum = is_signed ? "mul8s_drum4" : "mul8u_drum4";
+      const auto multipliers = library({exact, drum});
+      std::mt19937 random(is_signed ? 11 : 7);
+      // is: every filter passes every column, so one multiplier for the layer (DRUM-4, on the
+      // two DRUM-4 columns: twice the column folds of a homogeneous array).
+      const GemmOperands o = random_conv(
+          random, is_signed, 4,
+          ws ? std::vector<std::uint16_t>{0, 1, 1, 0} : std::vector<std::uint16_t>{1, 1, 1, 1});
+      ArraySpec spec;
+      spec.shape = {4, 4};
+      spec.dataflow = dataflow;
+      spec.multiplier_map = {exact, drum, exact, drum};
 
-    auto start = std::chrono::steady_clock::now();
-    const ArrayRun lut = simulate_gemm(spec, multipliers, o);
-    const double lut_seconds = seconds_since(start);
-    test::TempDir dir;
-    spec.data_path = DataPath::kRtl;
-    spec.vcd = dir / "pe.vcd";
-    spec.vcd_row = 1;
-    spec.vcd_col = 2;
-    start = std::chrono::steady_clock::now();
-    const ArrayRun rtl = simulate_gemm(spec, multipliers, o);
-    const double rtl_seconds = seconds_since(start);
-    std::printf(
-        "[ small layer ] GEMM %lld x %lld x %lld on 4x4: %lld cycles; lut %.4f s, rtl %.4f s\n",
-        static_cast<long long>(o.gemm.m), static_cast<long long>(o.gemm.k),
-        static_cast<long long>(o.gemm.n), static_cast<long long>(lut.compute_cycles), lut_seconds,
-        rtl_seconds);
+      auto start = std::chrono::steady_clock::now();
+      const ArrayRun lut = simulate_gemm(spec, multipliers, o);
+      const double lut_seconds = seconds_since(start);
+      test::TempDir dir;
+      spec.data_path = DataPath::kRtl;
+      spec.vcd = dir / "pe.vcd";
+      spec.vcd_row = 1;
+      spec.vcd_col = 2;
+      start = std::chrono::steady_clock::now();
+      const ArrayRun rtl = simulate_gemm(spec, multipliers, o);
+      const double rtl_seconds = seconds_since(start);
+      std::printf(
+          "[ small layer ] %s GEMM %lld x %lld x %lld on 4x4: %lld cycles; lut %.4f s, "
+          "rtl %.4f s\n",
+          dataflow_name(dataflow), static_cast<long long>(o.gemm.m),
+          static_cast<long long>(o.gemm.k), static_cast<long long>(o.gemm.n),
+          static_cast<long long>(lut.compute_cycles), lut_seconds, rtl_seconds);
 
-    EXPECT_EQ(lut.ofmap, reference(o, multipliers));
-    expect_same_run(lut, rtl);
-    // Ideal memory, a map that fits the assignment: the timing model's cycles exactly.
-    EXPECT_EQ(lut.compute_cycles, lut.timing.compute_cycles);
-    EXPECT_EQ(lut.extra_cycles, 0);
-    EXPECT_EQ(lut.total.operations, static_cast<std::uint64_t>(o.gemm.macs()));
-    EXPECT_GT(lut.total.energy_fj, 0.0);
-    EXPECT_GT(lut.total.a_toggles, 0u);
-    // (c) The stationary weight changes only at the fold's latch, never within it.
-    EXPECT_GT(rtl.total.b_toggles_latch, 0u);
-    EXPECT_EQ(rtl.total.b_toggles_in_fold, 0u);
-    const std::string vcd = test::read_file(dir / "pe.vcd");
-    EXPECT_NE(vcd.find("mul_a"), std::string::npos);
-    EXPECT_NE(vcd.find("mul_b"), std::string::npos);
+      EXPECT_EQ(lut.ofmap, reference(o, multipliers));
+      expect_same_run(lut, rtl);
+      if (ws) {
+        // Ideal memory, a map that fits the assignment: the timing model's cycles exactly.
+        EXPECT_EQ(lut.compute_cycles, lut.timing.compute_cycles);
+        EXPECT_EQ(lut.extra_cycles, 0);
+      } else {
+        EXPECT_EQ(lut.mapping.ideal_col_folds, 16);
+        EXPECT_EQ(lut.col_folds, 32);
+        EXPECT_EQ(lut.compute_cycles, lut.folds * lut.cycles_per_fold - 1);
+        EXPECT_EQ(lut.extra_cycles, 16 * lut.row_folds * lut.cycles_per_fold);
+      }
+      EXPECT_EQ(lut.total.operations, static_cast<std::uint64_t>(o.gemm.macs()));
+      EXPECT_GT(lut.total.energy_fj, 0.0);
+      // (c) The stationary operand (ws: the weight, b; is: the activation, a) changes only at
+      // the fold's latch, never within it, as the RTL model's ports show.
+      EXPECT_GT(rtl.total.stationary_toggles_latch, 0u);
+      EXPECT_EQ(rtl.total.stationary_toggles_latch, ws ? rtl.total.b_toggles : rtl.total.a_toggles);
+      EXPECT_EQ(rtl.total.stationary_toggles_in_fold, 0u);
+      EXPECT_GT(ws ? rtl.total.a_toggles : rtl.total.b_toggles, 0u);
+      const std::string vcd = test::read_file(dir / "pe.vcd");
+      EXPECT_NE(vcd.find("mul_a"), std::string::npos);
+      EXPECT_NE(vcd.find("mul_b"), std::string::npos);
+    }
   }
 }
 
@@ -178,7 +199,7 @@ TEST(SystolicScTest, HeldOperandsSpendNoEnergyWithinAFold) {
   ArraySpec spec;
   spec.shape = {4, 4};
   const ArrayRun run = simulate_gemm(spec, multipliers, o);
-  EXPECT_EQ(run.total.b_toggles_in_fold, 0u);
+  EXPECT_EQ(run.total.stationary_toggles_in_fold, 0u);
   // a changes once per PE (0 -> 37) over the whole layer.
   EXPECT_EQ(run.total.a_toggles, 16u * static_cast<unsigned>(__builtin_popcount(37)));
   // The energy is that of the latch transitions alone: recomputed from the model, fold by fold.
@@ -280,7 +301,13 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
             std::string::npos);
   s = good;
   s.dataflow = Dataflow::kOutputStationary;
-  EXPECT_NE(error(s).find("ws dataflow only"), std::string::npos);
+  EXPECT_NE(error(s).find("'os' is not built yet"), std::string::npos);
+  s = good;
+  s.dataflow = Dataflow::kInputStationary;
+  EXPECT_NE(error(s).find("the is dataflow streams every filter through every column, so a "
+                          "layer's filters need one multiplier; filter 0 has 'mul8u_exact', "
+                          "filter 1 'mul8u_drum4'"),
+            std::string::npos);
   s = good;
   s.multiplier_map = {"mul8u_exact", "mul8s_exact", "mul8u_exact", "mul8s_exact"};
   EXPECT_NE(error(s, library({"mul8u_exact", "mul8s_exact"})).find("differ in signedness"),
@@ -383,6 +410,24 @@ TEST(SystolicScTest, MatchesTheEngineOnLenet5Conv1) {
   // The assignment really mixes: the approximate filters differ from exact ones somewhere.
   Assignment exact = Assignment::uniform(net, 0);
   EXPECT_NE(engine.trace_layer(test_set.image(0), exact, 0).accumulators, trace.accumulators);
+
+  // is: one multiplier for the layer (DRUM-4 here) on a homogeneous array: SCALE-Sim's 10975.
+  Assignment drum = Assignment::uniform(net, 0);
+  drum.filters[0].assign(drum.filters[0].size(), 1);
+  const LayerTrace drum_trace = engine.trace_layer(test_set.image(0), drum, 0);
+  GemmOperands is_operands = layer_operands(q, drum_trace, drum.filters[0]);
+  spec.dataflow = Dataflow::kInputStationary;
+  spec.multiplier_map.assign(8, names[1]);
+  for (const DataPath path : {DataPath::kLut, DataPath::kRtl}) {
+    spec.data_path = path;
+    start = std::chrono::steady_clock::now();
+    const ArrayRun is_run = simulate_gemm(spec, multipliers, is_operands);
+    std::printf("[ lenet5 conv1 ] is on 8x8, %s: %lld cycles, %.1f pJ, %.4f s\n",
+                data_path_name(path), static_cast<long long>(is_run.compute_cycles),
+                is_run.total.energy_fj / 1000, seconds_since(start));
+    EXPECT_EQ(is_run.ofmap, drum_trace.accumulators);
+    EXPECT_EQ(is_run.compute_cycles, 10975);  // SCALE-Sim v2, is, 8x8 (issue 5)
+  }
 }
 
 // (b), the whole network: every compute layer of LeNet-5 (two convolutions, three fully
