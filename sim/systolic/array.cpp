@@ -64,9 +64,9 @@ class ArrayTop {
       sc_core::sc_start();
       return;
     }
-    // Every fold, then two edges for the last partial sums to reach the ofmap buffer.
+    // Every fold, then a few edges for the last sums to reach the ofmap buffer.
     sc_core::sc_start(period_ *
-                      static_cast<double>(schedule_.folds() * schedule_.cycles_per_fold + 3));
+                      static_cast<double>(schedule_.folds() * schedule_.cycles_per_fold + 4));
     if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
     trace_ = nullptr;
   }
@@ -82,6 +82,7 @@ class ArrayTop {
     if (lut_array_) return lut_array_->pes();
     std::vector<sc::PeState> states;
     for (const auto& pe : rtl_pes_) states.push_back(pe->state());
+    for (const auto& pe : rtl_os_pes_) states.push_back(pe->state());
     return states;
   }
   const sc::Sram<std::int16_t>& ifmap() const { return ifmap_; }
@@ -112,22 +113,45 @@ class ArrayTop {
   void build_rtl(const ArraySpec& spec) {
     const auto rows = static_cast<std::size_t>(schedule_.rows);
     const auto cols = static_cast<std::size_t>(schedule_.cols);
+    const bool os = schedule_.output_stationary();
     clock_ = std::make_unique<sc_core::sc_clock>("clk", period_);
-    make_signals(x_, rows * (cols + 1), "x");        // x_[i * (C + 1) + j]: into PE (i, j)
-    make_signals(w_, (rows + 1) * cols, "w");        // w_[i * C + j]: into PE (i, j)
-    make_signals(psum_, (rows + 1) * cols, "psum");  // psum_[i * C + j]: into PE (i, j)
+    make_signals(x_, rows * (cols + 1), "x");  // x_[i * (C + 1) + j]: into PE (i, j)
+    if (os) {
+      make_signals(w_os_, (rows + 1) * cols, "w");  // w_os_[i * C + j]: into PE (i, j)
+      make_signals(sums_, rows * cols, "sum");      // sums_[i * C + j]: out of PE (i, j)
+    } else {
+      make_signals(w_, (rows + 1) * cols, "w");        // w_[i * C + j]: into PE (i, j)
+      make_signals(psum_, (rows + 1) * cols, "psum");  // psum_[i * C + j]: into PE (i, j)
+    }
     rtl_controller_ =
-        std::make_unique<sc::RtlController>("controller", schedule_, ifmap_, filters_);
+        std::make_unique<sc::RtlController>("controller", schedule_, ifmap_, filters_, period_);
     rtl_controller_->clk(*clock_);
     rtl_controller_->latch(latch_);
-    for (std::size_t j = 0; j < cols; ++j) (*rtl_controller_->w_top[j])(*w_[j]);
+    for (std::size_t j = 0; j < cols; ++j) {
+      if (os) {
+        (*rtl_controller_->w_top_os[j])(*w_os_[j]);
+      } else {
+        (*rtl_controller_->w_top[j])(*w_[j]);
+      }
+    }
     for (std::size_t i = 0; i < rows; ++i) (*rtl_controller_->x_left[i])(*x_[i * (cols + 1)]);
     for (std::size_t i = 0; i < rows; ++i) {
       for (std::size_t j = 0; j < cols; ++j) {
         const PeMultiplier& m = schedule_.multiplier_of_column(static_cast<std::int64_t>(j));
-        auto pe = std::make_unique<sc::RtlPe>(
-            ("pe_" + std::to_string(i) + "_" + std::to_string(j)).c_str(), schedule_, m,
-            rtl::sc_multiplier_factory(m.name));
+        const std::string name = "pe_" + std::to_string(i) + "_" + std::to_string(j);
+        const rtl::ScMultiplierFactory factory = rtl::sc_multiplier_factory(m.name);
+        if (os) {
+          auto pe = std::make_unique<sc::RtlOsPe>(name.c_str(), schedule_, m, factory);
+          pe->clk(*clock_);
+          pe->x_in(*x_[i * (cols + 1) + j]);
+          pe->x_out(*x_[i * (cols + 1) + j + 1]);
+          pe->w_in(*w_os_[i * cols + j]);
+          pe->w_out(*w_os_[(i + 1) * cols + j]);
+          pe->sum_out(*sums_[i * cols + j]);
+          rtl_os_pes_.push_back(std::move(pe));
+          continue;
+        }
+        auto pe = std::make_unique<sc::RtlPe>(name.c_str(), schedule_, m, factory);
         pe->clk(*clock_);
         pe->latch(latch_);
         pe->x_in(*x_[i * (cols + 1) + j]);
@@ -139,24 +163,37 @@ class ArrayTop {
         rtl_pes_.push_back(std::move(pe));
       }
     }
-    collector_ = std::make_unique<sc::OfmapCollector>("ofmap_collector", schedule_, ofmap_,
-                                                      *rtl_controller_, period_);
+    // ws, is: the sums leave the bottom row; os: every PE.
+    collector_ = std::make_unique<sc::OfmapCollector>(
+        "ofmap_collector", schedule_, ofmap_, *rtl_controller_, period_, os ? rows * cols : cols);
     collector_->clk(*clock_);
-    for (std::size_t j = 0; j < cols; ++j) (*collector_->bottom[j])(*psum_[rows * cols + j]);
+    for (std::size_t p = 0; p < collector_->sums.size(); ++p) {
+      (*collector_->sums[p])(os ? *sums_[p] : *psum_[rows * cols + p]);
+    }
     if (!spec.vcd.empty()) {
       std::filesystem::path base = spec.vcd;
       if (base.extension() == ".vcd") base.replace_extension();
       if (!base.parent_path().empty()) std::filesystem::create_directories(base.parent_path());
       trace_ = sc_core::sc_create_vcd_trace_file(base.string().c_str());
-      trace_->set_time_unit(1, sc_core::SC_PS);  // the clock's half period is 500 ps
-      const sc::RtlPe& pe =
-          *rtl_pes_[static_cast<std::size_t>(spec.vcd_row * schedule_.cols + spec.vcd_col)];
+      // The clock's half period is 500 ps; SystemC would announce the unit on stdout.
+      sc_core::sc_report_handler::set_actions("tracing timescale unit set", sc_core::SC_DO_NOTHING);
+      trace_->set_time_unit(1, sc_core::SC_PS);
+      const auto pe = static_cast<std::size_t>(spec.vcd_row * schedule_.cols + spec.vcd_col);
       sc_core::sc_trace(trace_, *clock_, "clk");
-      sc_core::sc_trace(trace_, latch_, "latch");
-      sc_core::sc_trace(trace_, pe.mul_a(), "mul_a");
-      sc_core::sc_trace(trace_, pe.mul_b(), "mul_b");
-      sc_core::sc_trace(trace_, pe.mul_p(), "mul_p");
+      if (os) {
+        trace_multiplier(*rtl_os_pes_[pe]);
+      } else {
+        sc_core::sc_trace(trace_, latch_, "latch");
+        trace_multiplier(*rtl_pes_[pe]);
+      }
     }
+  }
+
+  template <class Pe>
+  void trace_multiplier(const Pe& pe) {
+    sc_core::sc_trace(trace_, pe.mul_a(), "mul_a");
+    sc_core::sc_trace(trace_, pe.mul_b(), "mul_b");
+    sc_core::sc_trace(trace_, pe.mul_p(), "mul_p");
   }
 
   // Parameters.
@@ -175,8 +212,11 @@ class ArrayTop {
   Signals<sc::StreamToken> x_;
   Signals<sc::StationaryToken> w_;
   Signals<sc::PsumToken> psum_;
+  Signals<sc::StreamToken> w_os_;
+  Signals<sc::PsumToken> sums_;
   std::unique_ptr<sc::RtlController> rtl_controller_;
   std::vector<std::unique_ptr<sc::RtlPe>> rtl_pes_;
+  std::vector<std::unique_ptr<sc::RtlOsPe>> rtl_os_pes_;
   std::unique_ptr<sc::OfmapCollector> collector_;
   sc_core::sc_trace_file* trace_ = nullptr;
 };
@@ -250,10 +290,6 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
                        const GemmOperands& operands) {
   // Validate the array, the map and the multipliers.
   validate_array(spec.shape);
-  if (spec.dataflow == Dataflow::kOutputStationary) {
-    throw ConfigError(std::string("the SystemC array models the ws and is dataflows; '") +
-                      dataflow_name(spec.dataflow) + "' is not built yet");
-  }
   if (multipliers.empty()) throw ConfigError("the array needs at least one multiplier type");
   for (const auto& m : multipliers) {
     if (m.table.is_signed() != multipliers.front().table.is_signed()) {
@@ -302,7 +338,8 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   }
   ArrayRun run;
   run.timing = time_gemm(operands.gemm, spec.shape, spec.dataflow);
-  if (spec.dataflow == Dataflow::kWeightStationary) {
+  if (spec.dataflow != Dataflow::kInputStationary) {
+    // ws, os: columns hold filters.
     run.mapping = map_filters_to_columns(column_multiplier, operands.filter_multiplier, names);
   } else {
     // is: columns hold ofmap pixels and every filter streams through every column.
@@ -333,6 +370,7 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   schedule.m = operands.gemm.m;
   schedule.k = operands.gemm.k;
   schedule.time = run.timing.mapped.time;
+  schedule.row_items = run.timing.mapped.rows;
   schedule.n = operands.gemm.n;
   schedule.row_folds = run.row_folds;
   schedule.col_folds = run.col_folds;
@@ -349,15 +387,18 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   run.compute_cycles = top->cycles() - 1;
   run.extra_cycles = run.compute_cycles - run.timing.compute_cycles;
   if (spec.data_path == DataPath::kRtl) {
-    // The clocked array's own account of the schedule: the last fold's last used column j
-    // produces its last output in cycle 2R + T + j - 2 of the fold (cpf - 1 when j = C - 1).
+    // The clocked array's own account of the schedule. ws, is: the last fold's last used column
+    // j produces its last output in cycle 2R + T + j - 2 of the fold (cpf - 1 when j = C - 1).
+    // os: PE (i, j) finishes in cycle T - 1 + i + j.
     std::int64_t last_column = 0;
     const Schedule::FoldPlan last = schedule.fold(run.folds - 1);
     for (std::int64_t j = 0; j < schedule.cols; ++j) {
       if (schedule.item(last, j) >= 0) last_column = j;
     }
     const std::int64_t expected =
-        (run.folds - 1) * run.cycles_per_fold + 2 * schedule.rows + schedule.time + last_column - 2;
+        (run.folds - 1) * run.cycles_per_fold + last_column +
+        (schedule.output_stationary() ? schedule.time - 1 + last.rows_used - 1
+                                      : 2 * schedule.rows + schedule.time - 2);
     if (top->last_output_cycle() != expected) {
       throw std::logic_error("the rtl array wrote its last output in cycle " +
                              std::to_string(top->last_output_cycle()) + ", the schedule says " +

@@ -36,7 +36,12 @@
 // (XOR of both) is applied to the product; signed multipliers see int8 patterns. The int32
 // sums start from the bias in the ofmap buffer; the row folds of an output add into it.
 //
-// The os dataflow is not modelled yet: a ConfigError.
+// os keeps the sums in the PEs: PE (i, j) accumulates ofmap pixel i of the fold for the filter
+// of column j (columns hold filters, as in ws), multiplying tap k in cycle k + i + j while ifmap
+// rows stream from the left and filter taps from the top, both skewed; it puts its finished sum
+// on its output after the last tap (the drain overlaps the next fold). cycles_per_fold =
+// R + C + K - 2, the bottom-right PE's last product + 1, as timing.h. Both multiplier inputs
+// change every operation; there is no stationary input.
 //
 // Promises: simulate_gemm() either returns or throws hawx::Error (ConfigError for an array or
 // map that cannot be built, InputError for operands that do not fit the GEMM or the
@@ -105,8 +110,9 @@ struct PeActivity {
   std::uint64_t operations = 0;  // valid multiplications
   std::uint64_t a_toggles = 0;   // activation input bits that changed
   std::uint64_t b_toggles = 0;   // weight input bits that changed
-  // Bits of the stationary input (ws: the weight, b; is: the activation, a) changed when a fold
-  // latches its stationary operands, and at any other edge (0: it is stationary).
+  // Bits of the stationary input (ws: the weight, b; is: the activation, a; os: none, so 0)
+  // changed when a fold latches its stationary operands, and at any other edge (0: it is
+  // stationary).
   std::uint64_t stationary_toggles_latch = 0;
   std::uint64_t stationary_toggles_in_fold = 0;
   double energy_fj = 0.0;  // SwitchingEnergyModel over every input transition

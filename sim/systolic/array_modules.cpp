@@ -25,7 +25,7 @@ Schedule::FoldPlan Schedule::fold(std::int64_t index) const {
   FoldPlan plan;
   plan.col_fold = index / row_folds;
   plan.row_fold = index % row_folds;
-  plan.rows_used = std::min(rows, k - plan.row_fold * rows);
+  plan.rows_used = std::min(rows, row_items - plan.row_fold * rows);
   return plan;
 }
 
@@ -40,14 +40,16 @@ std::ostream& operator<<(std::ostream& out, const PsumToken& t) {
 }
 
 void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
-                       bool latch_edge, bool stationary_is_b) {
+                       bool latch_edge, StationaryInput stationary) {
   if (a == pe.a && b == pe.b) return;
   const unsigned a_toggles = popcount8(static_cast<std::uint8_t>(a ^ pe.a));
   const unsigned b_toggles = popcount8(static_cast<std::uint8_t>(b ^ pe.b));
   pe.activity.a_toggles += a_toggles;
   pe.activity.b_toggles += b_toggles;
-  (latch_edge ? pe.activity.stationary_toggles_latch : pe.activity.stationary_toggles_in_fold) +=
-      stationary_is_b ? b_toggles : a_toggles;
+  if (stationary != StationaryInput::kNone) {
+    (latch_edge ? pe.activity.stationary_toggles_latch : pe.activity.stationary_toggles_in_fold) +=
+        stationary == StationaryInput::kB ? b_toggles : a_toggles;
+  }
   pe.activity.energy_fj += multiplier.energy.energy_fj(pe.a, pe.b, a, b);
   pe.a = a;
   pe.b = b;
@@ -64,12 +66,61 @@ LutPeArray::LutPeArray(const sc_core::sc_module_name& name, const Schedule& sche
       ofmap_(ofmap),
       pes_(static_cast<std::size_t>(schedule.rows * schedule.cols)),
       row_operands_(static_cast<std::size_t>(schedule.time)),
-      column_sums_(static_cast<std::size_t>(schedule.cols * schedule.time)) {}
+      column_sums_(static_cast<std::size_t>(schedule.cols * schedule.time)),
+      column_operands_(
+          static_cast<std::size_t>(schedule.output_stationary() ? schedule.cols * schedule.k : 0)) {
+}
 
 void LutPeArray::run_fold(const Schedule::FoldPlan& plan) {
+  if (schedule_.output_stationary()) {
+    run_output_stationary_fold(plan);
+  } else {
+    run_stationary_fold(plan);
+  }
+}
+
+void LutPeArray::run_output_stationary_fold(const Schedule::FoldPlan& plan) {
+  const Schedule& s = schedule_;
+  const std::size_t taps = static_cast<std::size_t>(s.k);
+  // Each used column's filter taps (read once, passed down the column) and each used row's
+  // ifmap row (read once, passed right along the row).
+  for (std::int64_t j = 0; j < s.cols; ++j) {
+    const std::int64_t f = s.item(plan, j);
+    for (std::size_t k = 0; f >= 0 && k < taps; ++k) {
+      column_operands_[static_cast<std::size_t>(j) * taps + k] =
+          filters_.read(static_cast<std::size_t>(f) * taps + k);
+    }
+  }
+  for (std::int64_t i = 0; i < plan.rows_used; ++i) {
+    const std::int64_t pixel = plan.row_fold * s.rows + i;
+    for (std::size_t k = 0; k < taps; ++k) {
+      row_operands_[k] = ifmap_.read(static_cast<std::size_t>(pixel) * taps + k);
+    }
+    for (std::int64_t j = 0; j < s.cols; ++j) {
+      const std::int64_t f = s.item(plan, j);
+      if (f < 0) continue;  // idle column: inputs held
+      PeState& pe = pes_[static_cast<std::size_t>(i * s.cols + j)];
+      const PeMultiplier& mul = s.multiplier_of_column(j);
+      const std::int16_t* w = column_operands_.data() + static_cast<std::size_t>(j) * taps;
+      std::int32_t sum = 0;
+      for (std::size_t k = 0; k < taps; ++k) {
+        const int x = row_operands_[k];
+        const std::uint8_t a = s.operand(x);
+        const std::uint8_t b = s.operand(w[k]);
+        sum = wrap_add(sum, s.signed_product(mul.table.at(a, b), x, w[k]));
+        ++pe.activity.operations;
+        record_transition(pe, mul, a, b, false, StationaryInput::kNone);
+      }
+      ofmap_.accumulate(s.output_address(f, pixel), sum);
+    }
+  }
+}
+
+void LutPeArray::run_stationary_fold(const Schedule::FoldPlan& plan) {
   const Schedule& s = schedule_;
   const std::size_t steps = static_cast<std::size_t>(s.time);
-  const bool stationary_is_b = s.weight_stationary();
+  const StationaryInput held_input = stationary_input(s);
+  const bool stationary_is_b = held_input == StationaryInput::kB;
   Sram<std::int16_t>& stationary = stationary_buffer(s, ifmap_, filters_);
   Sram<std::int16_t>& streamed = streamed_buffer(s, ifmap_, filters_);
   std::fill(column_sums_.begin(), column_sums_.end(), 0);
@@ -102,10 +153,10 @@ void LutPeArray::run_fold(const Schedule::FoldPlan& plan) {
       // arrives at that same edge.
       std::size_t t = 0;
       if (i == 0 && j == 0 && steps > 0) multiply(t++);
-      record_transition(pe, mul, a, b, true, stationary_is_b);
+      record_transition(pe, mul, a, b, true, held_input);
       for (; t < steps; ++t) {
         multiply(t);
-        record_transition(pe, mul, a, b, false, stationary_is_b);
+        record_transition(pe, mul, a, b, false, held_input);
       }
     }
   }
@@ -186,7 +237,7 @@ void RtlPe::on_clock() {
   x_out.write(x);
   w_out.write(w);
   // The stationary operand arriving at the latch edge is held (idle PEs keep their inputs).
-  const bool stationary_is_b = schedule_.weight_stationary();
+  const bool stationary_is_b = stationary_input(schedule_) == StationaryInput::kB;
   latch_edge_ = latch.read();
   if (latch_edge_) {
     item_ = w.item;
@@ -204,21 +255,89 @@ void RtlPe::on_clock() {
 
 void RtlPe::on_operands() {
   record_transition(state_, multiplier_, static_cast<std::uint8_t>(a_.read()),
-                    static_cast<std::uint8_t>(b_.read()), latch_edge_,
-                    schedule_.weight_stationary());
+                    static_cast<std::uint8_t>(b_.read()), latch_edge_, stationary_input(schedule_));
+}
+
+RtlOsPe::RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule,
+                 const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory)
+    : sc_core::sc_module(name),
+      clk("clk"),
+      x_in("x_in"),
+      x_out("x_out"),
+      w_in("w_in"),
+      w_out("w_out"),
+      sum_out("sum_out"),
+      schedule_(schedule),
+      multiplier_(multiplier),
+      a_("mul_a"),
+      b_("mul_b"),
+      p_("mul_p"),
+      model_(factory("multiplier", a_, b_, p_)) {
+  SC_METHOD(on_clock);
+  sensitive << clk.pos();
+  dont_initialize();
+  SC_METHOD(on_operands);
+  sensitive << a_ << b_;
+  dont_initialize();
+}
+
+void RtlOsPe::on_clock() {
+  const StreamToken x = x_in.read();
+  const StreamToken w = w_in.read();
+  // The product of the cycle that ends here joins the accumulator; after the last tap the sum
+  // leaves for the ofmap buffer.
+  PsumToken out;
+  if (mul_valid_) {
+    const std::uint32_t raw = p_.read() & 0xFFFFu;
+    const std::int32_t p = multiplier_.table.is_signed()
+                               ? static_cast<std::int32_t>(static_cast<std::int16_t>(raw))
+                               : static_cast<std::int32_t>(raw);
+    sum_ = wrap_add(mul_step_ == 0 ? 0 : sum_, schedule_.signed_product(p, mul_x_, mul_w_));
+    if (mul_step_ == schedule_.k - 1) out = {sum_, pixel_, filter_};
+  }
+  sum_out.write(out);
+  x_out.write(x);
+  w_out.write(w);
+  mul_valid_ = x.index >= 0 && w.index >= 0;
+  if (mul_valid_) {
+    if (x.index != w.index) {
+      throw std::logic_error(std::string(name()) + ": tap " + std::to_string(x.index) +
+                             " of the ifmap meets tap " + std::to_string(w.index) +
+                             " of the filter");
+    }
+    a_.write(schedule_.operand(x.value));
+    b_.write(schedule_.operand(w.value));
+    mul_x_ = x.value;
+    mul_w_ = w.value;
+    mul_step_ = x.index;
+    pixel_ = x.item;
+    filter_ = w.item;
+    ++state_.activity.operations;
+  }
+}
+
+void RtlOsPe::on_operands() {
+  record_transition(state_, multiplier_, static_cast<std::uint8_t>(a_.read()),
+                    static_cast<std::uint8_t>(b_.read()), false, StationaryInput::kNone);
 }
 
 RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
-                             Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters)
+                             Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters,
+                             const sc_core::sc_time& period)
     : sc_core::sc_module(name),
       clk("clk"),
       latch("latch"),
       schedule_(schedule),
+      period_(period),
       ifmap_(ifmap),
       filters_(filters) {
   for (std::int64_t j = 0; j < schedule.cols; ++j) {
-    w_top.push_back(
-        std::make_unique<sc_core::sc_out<StationaryToken>>(("w_top_" + std::to_string(j)).c_str()));
+    const std::string port = "w_top_" + std::to_string(j);
+    if (schedule.output_stationary()) {
+      w_top_os.push_back(std::make_unique<sc_core::sc_out<StreamToken>>(port.c_str()));
+    } else {
+      w_top.push_back(std::make_unique<sc_core::sc_out<StationaryToken>>(port.c_str()));
+    }
   }
   for (std::int64_t i = 0; i < schedule.rows; ++i) {
     x_left.push_back(
@@ -229,8 +348,35 @@ RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule
   dont_initialize();
 }
 
+void RtlController::drive_os(const Schedule::FoldPlan* plan, std::int64_t cycle) {
+  const Schedule& s = schedule_;
+  // Written in cycle c - 1, multiplied in PE (i, 0) and PE (0, j) in cycle c: tap c - i of
+  // row i's pixel, tap c - j of column j's filter.
+  for (std::int64_t j = 0; j < s.cols; ++j) {
+    StreamToken w;
+    const std::int64_t f = plan ? s.item(*plan, j) : -1;
+    const std::int64_t k = cycle - j;
+    if (f >= 0 && k >= 0 && k < s.k)
+      w = {filters_.read(static_cast<std::size_t>(f * s.k + k)), k, f};
+    w_top_os[static_cast<std::size_t>(j)]->write(w);
+  }
+  for (std::int64_t i = 0; i < s.rows; ++i) {
+    StreamToken x;
+    const std::int64_t k = cycle - i;
+    if (plan && i < plan->rows_used && k >= 0 && k < s.k) {
+      const std::int64_t pixel = plan->row_fold * s.rows + i;
+      x = {ifmap_.read(static_cast<std::size_t>(pixel * s.k + k)), k, pixel};
+    }
+    x_left[static_cast<std::size_t>(i)]->write(x);
+  }
+}
+
 void RtlController::drive(const Schedule::FoldPlan* plan, std::int64_t cycle) {
   const Schedule& s = schedule_;
+  if (s.output_stationary()) {
+    drive_os(plan, cycle);
+    return;
+  }
   Sram<std::int16_t>& stationary = stationary_buffer(s, ifmap_, filters_);
   Sram<std::int16_t>& streamed = streamed_buffer(s, ifmap_, filters_);
   for (std::int64_t j = 0; j < s.cols; ++j) {
@@ -258,7 +404,9 @@ void RtlController::drive(const Schedule::FoldPlan* plan, std::int64_t cycle) {
 }
 
 void RtlController::run() {
-  start_ = sc_core::sc_time_stamp();
+  // os: what is written now is multiplied in the cycle that starts at the next edge.
+  start_ =
+      sc_core::sc_time_stamp() + (schedule_.output_stationary() ? period_ : sc_core::SC_ZERO_TIME);
   for (std::int64_t fold = 0; fold < schedule_.folds(); ++fold) {
     const Schedule::FoldPlan plan = schedule_.fold(fold);
     for (std::int64_t cycle = 0; cycle < schedule_.cycles_per_fold; ++cycle) {
@@ -272,16 +420,16 @@ void RtlController::run() {
 
 OfmapCollector::OfmapCollector(const sc_core::sc_module_name& name, const Schedule& schedule,
                                OfmapBuffer& ofmap, const RtlController& controller,
-                               const sc_core::sc_time& period)
+                               const sc_core::sc_time& period, std::size_t inputs)
     : sc_core::sc_module(name),
       clk("clk"),
       schedule_(schedule),
       period_(period),
       ofmap_(ofmap),
       controller_(controller) {
-  for (std::int64_t j = 0; j < schedule.cols; ++j) {
-    bottom.push_back(
-        std::make_unique<sc_core::sc_in<PsumToken>>(("bottom_" + std::to_string(j)).c_str()));
+  for (std::size_t i = 0; i < inputs; ++i) {
+    sums.push_back(
+        std::make_unique<sc_core::sc_in<PsumToken>>(("sum_" + std::to_string(i)).c_str()));
   }
   SC_METHOD(on_clock);
   sensitive << clk.pos();
@@ -289,11 +437,11 @@ OfmapCollector::OfmapCollector(const sc_core::sc_module_name& name, const Schedu
 }
 
 void OfmapCollector::on_clock() {
-  for (const auto& port : bottom) {
+  for (const auto& port : sums) {
     const PsumToken token = port->read();
     if (token.index < 0) continue;
     ofmap_.accumulate(schedule_.output_address(token.item, token.index), token.sum);
-    // Written by the bottom PE at the previous edge, i.e. computed in the cycle before it.
+    // Written by its PE at the previous edge, i.e. computed in the cycle before it.
     const auto edge =
         static_cast<std::int64_t>((sc_core::sc_time_stamp() - controller_.start()) / period_);
     last_output_cycle_ = std::max(last_output_cycle_, edge - 2);

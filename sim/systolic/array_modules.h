@@ -18,21 +18,24 @@ namespace hawx::systolic::sc {
 
 // What every module knows of the layer: the GEMM, the dataflow, the placement, the multipliers.
 //
-// Both modelled dataflows keep one operand matrix in the PEs and stream the other (timing.h):
+// ws and is keep one operand matrix in the PEs and stream the other (timing.h):
 //   ws  stationary: filter taps (item = filter, N on columns); streamed: ifmap rows (T = M)
 //   is  stationary: ifmap windows (item = ofmap pixel, M on columns); streamed: filters (T = N)
 // The PE at row i holds tap i of the fold's rows; sums leave column j for (item, time step).
+// os keeps the sums: row i accumulates ofmap pixel i of the fold, column j filter item j, over
+// T = K steps in which both operands stream (ifmap rows from the left, filters from the top).
 struct Schedule {
   struct FoldPlan {
     std::int64_t row_fold = 0;
     std::int64_t col_fold = 0;
-    std::int64_t rows_used = 0;  // PE rows holding taps of this row fold
+    std::int64_t rows_used = 0;  // PE rows holding data in this row fold
   };
 
   Dataflow dataflow = Dataflow::kWeightStationary;
   std::int64_t rows = 0, cols = 0;  // R, C
   std::int64_t m = 0, k = 0, n = 0;
-  std::int64_t time = 0;  // T: streamed rows per fold (ws: M, is: N)
+  std::int64_t time = 0;       // T: streamed steps per fold (ws: M, is: N, os: K)
+  std::int64_t row_items = 0;  // Sr: what the rows hold (ws, is: K taps; os: M pixels)
   std::int64_t row_folds = 0, col_folds = 0, cycles_per_fold = 0;
   bool sign_magnitude = true;  // unsigned multipliers: magnitudes in, sign on the product
   const ColumnMapping* mapping = nullptr;
@@ -40,6 +43,7 @@ struct Schedule {
   std::vector<std::uint16_t> column_multiplier;  // per column: index into multipliers
 
   bool weight_stationary() const { return dataflow == Dataflow::kWeightStationary; }
+  bool output_stationary() const { return dataflow == Dataflow::kOutputStationary; }
   std::int64_t folds() const { return row_folds * col_folds; }
   // Fold `index` in SCALE-Sim's order: column folds outer, row folds inner.
   FoldPlan fold(std::int64_t index) const;
@@ -47,9 +51,10 @@ struct Schedule {
   std::int64_t item(const FoldPlan& plan, std::int64_t col) const {
     return mapping->filter_at(plan.col_fold, col);
   }
-  // Where the sum of (column item, time step) goes in the N x M ofmap.
+  // Where the sum of (column item, time step) goes in the N x M ofmap (os: step = pixel).
   std::size_t output_address(std::int64_t item, std::int64_t step) const {
-    return static_cast<std::size_t>(weight_stationary() ? item * m + step : step * m + item);
+    return static_cast<std::size_t>(dataflow == Dataflow::kInputStationary ? step * m + item
+                                                                           : item * m + step);
   }
   const PeMultiplier& multiplier_of_column(std::int64_t col) const {
     return (*multipliers)[column_multiplier[static_cast<std::size_t>(col)]];
@@ -114,10 +119,13 @@ class OfmapBuffer : public Sram<std::int32_t> {
 };
 
 // Tokens moving through the rtl array's registers; index / item -1: a bubble or an idle PE.
-struct StreamToken {  // a streamed operand: moves right
+struct StreamToken {  // a streamed operand: moves right (os: filters also move down)
   int value = 0;
-  std::int64_t index = -1;  // time step (ws: pixel, is: filter)
-  bool operator==(const StreamToken& o) const { return value == o.value && index == o.index; }
+  std::int64_t index = -1;  // time step (ws: pixel, is: filter, os: tap)
+  std::int64_t item = -1;   // os: the pixel (from the left) or filter (from the top)
+  bool operator==(const StreamToken& o) const {
+    return value == o.value && index == o.index && item == o.item;
+  }
 };
 struct StationaryToken {  // a stationary operand on its way down the shadow chain
   int value = 0;
@@ -147,10 +155,23 @@ struct PeState {
   PeActivity activity;
 };
 
-// Records one change of a PE's multiplier inputs to (a, b) (nothing when neither changes);
-// `stationary_is_b`: which input holds the stationary operand.
+// Which multiplier input holds the stationary operand (none in os).
+enum class StationaryInput { kA, kB, kNone };
+inline StationaryInput stationary_input(const Schedule& s) {
+  switch (s.dataflow) {
+    case Dataflow::kWeightStationary:
+      return StationaryInput::kB;
+    case Dataflow::kInputStationary:
+      return StationaryInput::kA;
+    case Dataflow::kOutputStationary:
+      break;
+  }
+  return StationaryInput::kNone;
+}
+
+// Records one change of a PE's multiplier inputs to (a, b) (nothing when neither changes).
 void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
-                       bool latch_edge, bool stationary_is_b);
+                       bool latch_edge, StationaryInput stationary);
 
 // The lut data path: the array walked fold by fold, without a clock.
 class LutPeArray : public sc_core::sc_module {
@@ -162,6 +183,9 @@ class LutPeArray : public sc_core::sc_module {
   const std::vector<PeState>& pes() const { return pes_; }
 
  private:
+  void run_stationary_fold(const Schedule::FoldPlan& plan);  // ws, is
+  void run_output_stationary_fold(const Schedule::FoldPlan& plan);
+
   // Parameters.
   const Schedule& schedule_;
   // Sub-modules (not owned).
@@ -170,8 +194,9 @@ class LutPeArray : public sc_core::sc_module {
   OfmapBuffer& ofmap_;
   // State.
   std::vector<PeState> pes_;
-  std::vector<std::int16_t> row_operands_;  // one PE row's streamed operands of the fold
-  std::vector<std::int32_t> column_sums_;   // per column and time step, the fold's sums
+  std::vector<std::int16_t> row_operands_;     // one PE row's streamed operands of the fold
+  std::vector<std::int32_t> column_sums_;      // per column and time step, the fold's sums
+  std::vector<std::int16_t> column_operands_;  // os: per column, the fold's filter taps
 };
 
 // The lut data path's controller: one fold at a time, cycles_per_fold clock periods each.
@@ -238,28 +263,77 @@ class RtlPe : public sc_core::sc_module {
   PeState state_;
 };
 
+// One PE of the rtl data path in os: activation register (passes right), weight register
+// (passes down), the accumulator of its ofmap pixel and filter, and the verilated multiplier of
+// its column's type. After the last tap it puts the finished sum on its output for one cycle.
+class RtlOsPe : public sc_core::sc_module {
+ public:
+  // Ports.
+  sc_core::sc_in<bool> clk;
+  sc_core::sc_in<StreamToken> x_in;
+  sc_core::sc_out<StreamToken> x_out;
+  sc_core::sc_in<StreamToken> w_in;
+  sc_core::sc_out<StreamToken> w_out;
+  sc_core::sc_out<PsumToken> sum_out;
+
+  SC_HAS_PROCESS(RtlOsPe);
+  RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule,
+          const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory);
+  const PeState& state() const { return state_; }
+  const rtl::ScSignal32& mul_a() const { return a_; }
+  const rtl::ScSignal32& mul_b() const { return b_; }
+  const rtl::ScSignal32& mul_p() const { return p_; }
+
+ private:
+  void on_clock();
+  void on_operands();
+
+  // Parameters.
+  const Schedule& schedule_;
+  const PeMultiplier& multiplier_;
+  // Signals and sub-modules.
+  rtl::ScSignal32 a_, b_, p_;
+  std::unique_ptr<sc_core::sc_module> model_;
+  // State.
+  bool mul_valid_ = false;
+  int mul_x_ = 0;
+  int mul_w_ = 0;
+  std::int64_t mul_step_ = -1;
+  std::int64_t pixel_ = -1;
+  std::int64_t filter_ = -1;
+  std::int32_t sum_ = 0;
+  // Statistics (and the inputs last observed).
+  PeState state_;
+};
+
 // The rtl data path's controller: drives the stationary shadow chains, the latch and the skewed
-// streamed operands at the array's edges, cycle by cycle.
+// streamed operands at the array's edges, cycle by cycle (os: the skewed ifmap rows from the
+// left and filter taps from the top, one cycle ahead of the PEs).
 class RtlController : public sc_core::sc_module {
  public:
   // Ports.
   sc_core::sc_in<bool> clk;
-  std::vector<std::unique_ptr<sc_core::sc_out<StationaryToken>>> w_top;  // per column
+  std::vector<std::unique_ptr<sc_core::sc_out<StationaryToken>>> w_top;  // per column; ws, is
+  std::vector<std::unique_ptr<sc_core::sc_out<StreamToken>>> w_top_os;   // per column; os
   std::vector<std::unique_ptr<sc_core::sc_out<StreamToken>>> x_left;     // per row
   sc_core::sc_out<bool> latch;
 
   SC_HAS_PROCESS(RtlController);
   RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
-                Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters);
+                Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters,
+                const sc_core::sc_time& period);
   std::int64_t cycles() const { return cycles_; }
+  // The time of the edge that starts cycle 0 (os: one edge after the controller's first).
   const sc_core::sc_time& start() const { return start_; }
 
  private:
   void run();
   void drive(const Schedule::FoldPlan* plan, std::int64_t cycle);
+  void drive_os(const Schedule::FoldPlan* plan, std::int64_t cycle);
 
   // Parameters.
   const Schedule& schedule_;
+  sc_core::sc_time period_;
   // Sub-modules (not owned).
   Sram<std::int16_t>& ifmap_;
   Sram<std::int16_t>& filters_;
@@ -268,17 +342,19 @@ class RtlController : public sc_core::sc_module {
   std::int64_t cycles_ = 0;
 };
 
-// Takes the partial sums leaving the bottom PE row into the ofmap buffer.
+// Takes the sums leaving the array (ws, is: the bottom PE row; os: every PE) into the ofmap
+// buffer.
 class OfmapCollector : public sc_core::sc_module {
  public:
   // Ports.
   sc_core::sc_in<bool> clk;
-  std::vector<std::unique_ptr<sc_core::sc_in<PsumToken>>> bottom;  // per column
+  std::vector<std::unique_ptr<sc_core::sc_in<PsumToken>>> sums;
 
   SC_HAS_PROCESS(OfmapCollector);
   OfmapCollector(const sc_core::sc_module_name& name, const Schedule& schedule, OfmapBuffer& ofmap,
-                 const RtlController& controller, const sc_core::sc_time& period);
-  // The cycle in which the last output was computed (its bottom PE's last product), or -1.
+                 const RtlController& controller, const sc_core::sc_time& period,
+                 std::size_t inputs);
+  // The cycle in which the last output was computed (its PE's last product), or -1.
   std::int64_t last_output_cycle() const { return last_output_cycle_; }
 
  private:

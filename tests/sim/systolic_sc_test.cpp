@@ -123,11 +123,14 @@ void expect_same_run(const ArrayRun& lut, const ArrayRun& rtl) {
 }
 
 // (a) and (c): a small layer on a 4x4 array with two multiplier types, both data paths, for
-// unsigned (sign-magnitude) and signed multipliers, in the ws and is dataflows.
+// unsigned (sign-magnitude) and signed multipliers, in every dataflow.
 TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
-  for (const Dataflow dataflow : {Dataflow::kWeightStationary, Dataflow::kInputStationary}) {
+  for (const auto& info : dataflows()) {
+    const Dataflow dataflow = info.dataflow;
     for (const bool is_signed : {false, true}) {
       const bool ws = dataflow == Dataflow::kWeightStationary;
+      const bool os = dataflow == Dataflow::kOutputStationary;
+      const bool is = dataflow == Dataflow::kInputStationary;
       SCOPED_TRACE(std::string(dataflow_name(dataflow)) + (is_signed ? ", signed" : ", unsigned"));
       const std::string exact = is_signed ? "mul8s_exact" : "mul8u_exact";
       const std::string drum = is_signed ? "mul8s_drum4" : "mul8u_drum4";
@@ -137,7 +140,7 @@ TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
       // two DRUM-4 columns: twice the column folds of a homogeneous array).
       const GemmOperands o = random_conv(
           random, is_signed, 4,
-          ws ? std::vector<std::uint16_t>{0, 1, 1, 0} : std::vector<std::uint16_t>{1, 1, 1, 1});
+          !is ? std::vector<std::uint16_t>{0, 1, 1, 0} : std::vector<std::uint16_t>{1, 1, 1, 1});
       ArraySpec spec;
       spec.shape = {4, 4};
       spec.dataflow = dataflow;
@@ -163,7 +166,7 @@ TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
 
       EXPECT_EQ(lut.ofmap, reference(o, multipliers));
       expect_same_run(lut, rtl);
-      if (ws) {
+      if (!is) {
         // Ideal memory, a map that fits the assignment: the timing model's cycles exactly.
         EXPECT_EQ(lut.compute_cycles, lut.timing.compute_cycles);
         EXPECT_EQ(lut.extra_cycles, 0);
@@ -176,11 +179,19 @@ TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
       EXPECT_EQ(lut.total.operations, static_cast<std::uint64_t>(o.gemm.macs()));
       EXPECT_GT(lut.total.energy_fj, 0.0);
       // (c) The stationary operand (ws: the weight, b; is: the activation, a) changes only at
-      // the fold's latch, never within it, as the RTL model's ports show.
-      EXPECT_GT(rtl.total.stationary_toggles_latch, 0u);
-      EXPECT_EQ(rtl.total.stationary_toggles_latch, ws ? rtl.total.b_toggles : rtl.total.a_toggles);
+      // the fold's latch, never within it, as the RTL model's ports show. os has none: both
+      // inputs stream.
       EXPECT_EQ(rtl.total.stationary_toggles_in_fold, 0u);
-      EXPECT_GT(ws ? rtl.total.a_toggles : rtl.total.b_toggles, 0u);
+      if (os) {
+        EXPECT_EQ(rtl.total.stationary_toggles_latch, 0u);
+        EXPECT_GT(rtl.total.a_toggles, 0u);
+        EXPECT_GT(rtl.total.b_toggles, 0u);
+      } else {
+        EXPECT_GT(rtl.total.stationary_toggles_latch, 0u);
+        EXPECT_EQ(rtl.total.stationary_toggles_latch,
+                  ws ? rtl.total.b_toggles : rtl.total.a_toggles);
+        EXPECT_GT(ws ? rtl.total.a_toggles : rtl.total.b_toggles, 0u);
+      }
       const std::string vcd = test::read_file(dir / "pe.vcd");
       EXPECT_NE(vcd.find("mul_a"), std::string::npos);
       EXPECT_NE(vcd.find("mul_b"), std::string::npos);
@@ -299,9 +310,6 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
   s.multiplier_map = {"mul8u_exact", "mul8u_exact", "mul8u_exact", "mul8u_exact"};
   EXPECT_NE(error(s).find("filter 1 is assigned multiplier 'mul8u_drum4', but no column"),
             std::string::npos);
-  s = good;
-  s.dataflow = Dataflow::kOutputStationary;
-  EXPECT_NE(error(s).find("'os' is not built yet"), std::string::npos);
   s = good;
   s.dataflow = Dataflow::kInputStationary;
   EXPECT_NE(error(s).find("the is dataflow streams every filter through every column, so a "
@@ -427,6 +435,20 @@ TEST(SystolicScTest, MatchesTheEngineOnLenet5Conv1) {
                 is_run.total.energy_fj / 1000, seconds_since(start));
     EXPECT_EQ(is_run.ofmap, drum_trace.accumulators);
     EXPECT_EQ(is_run.compute_cycles, 10975);  // SCALE-Sim v2, is, 8x8 (issue 5)
+  }
+  // os: columns hold filters as in ws; the mixed assignment and map of the ws run.
+  spec.dataflow = Dataflow::kOutputStationary;
+  spec.multiplier_map = {names[0], names[1], names[0], names[1],
+                         names[0], names[1], names[0], names[1]};
+  for (const DataPath path : {DataPath::kLut, DataPath::kRtl}) {
+    spec.data_path = path;
+    start = std::chrono::steady_clock::now();
+    const ArrayRun os_run = simulate_gemm(spec, multipliers, o);
+    std::printf("[ lenet5 conv1 ] os on 8x8, %s: %lld cycles, %.1f pJ, %.4f s\n",
+                data_path_name(path), static_cast<long long>(os_run.compute_cycles),
+                os_run.total.energy_fj / 1000, seconds_since(start));
+    EXPECT_EQ(os_run.ofmap, trace.accumulators);
+    EXPECT_EQ(os_run.compute_cycles, 3821);  // SCALE-Sim v2, os, 8x8 (issue 5)
   }
 }
 
