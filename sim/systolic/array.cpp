@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <systemc>
+#include <tuple>
 
 #include "core/errors.h"
 #include "sim/systolic/array_modules.h"
@@ -50,10 +51,11 @@ class ArrayTop {
         ifmap_("ifmap_sram", operands.ifmap),
         filters_("filter_sram", operands.weights),
         ofmap_("ofmap_sram", initial_sums(schedule, operands)) {
+    if (!spec.memory.ideal) dram_ = std::make_unique<sc::Dram>("dram", spec.memory);
     if (spec.data_path == DataPath::kLut) {
       lut_array_ = std::make_unique<sc::LutPeArray>("pe_array", schedule, ifmap_, filters_, ofmap_);
-      lut_controller_ =
-          std::make_unique<sc::LutController>("controller", schedule, *lut_array_, period_);
+      lut_controller_ = std::make_unique<sc::LutController>("controller", schedule, *lut_array_,
+                                                            period_, dram_.get());
       return;
     }
     build_rtl(spec);
@@ -64,9 +66,11 @@ class ArrayTop {
       sc_core::sc_start();
       return;
     }
-    // Every fold, then a few edges for the last sums to reach the ofmap buffer.
+    // Every fold, then a few edges for the last sums to reach the ofmap buffer; stalls take
+    // longer.
     sc_core::sc_start(period_ *
                       static_cast<double>(schedule_.folds() * schedule_.cycles_per_fold + 4));
+    while (!rtl_controller_->done()) sc_core::sc_start(period_ * 4096.0);
     if (trace_) sc_core::sc_close_vcd_trace_file(trace_);
     trace_ = nullptr;
   }
@@ -74,6 +78,13 @@ class ArrayTop {
   std::int64_t cycles() const {
     return lut_controller_ ? lut_controller_->cycles() : rtl_controller_->cycles();
   }
+  std::int64_t stall_cycles() const {
+    return lut_controller_ ? lut_controller_->stall_cycles() : rtl_controller_->stall_cycles();
+  }
+  std::int64_t last_fold_start() const {
+    return rtl_controller_ ? rtl_controller_->last_fold_start() : -1;
+  }
+  const sc::Dram* dram() const { return dram_.get(); }
   // The rtl path's own measure of the last output's cycle; -1 for lut.
   std::int64_t last_output_cycle() const {
     return collector_ ? collector_->last_output_cycle() : -1;
@@ -123,8 +134,8 @@ class ArrayTop {
       make_signals(w_, (rows + 1) * cols, "w");        // w_[i * C + j]: into PE (i, j)
       make_signals(psum_, (rows + 1) * cols, "psum");  // psum_[i * C + j]: into PE (i, j)
     }
-    rtl_controller_ =
-        std::make_unique<sc::RtlController>("controller", schedule_, ifmap_, filters_, period_);
+    rtl_controller_ = std::make_unique<sc::RtlController>("controller", schedule_, ifmap_, filters_,
+                                                          period_, dram_.get());
     rtl_controller_->clk(*clock_);
     rtl_controller_->latch(latch_);
     for (std::size_t j = 0; j < cols; ++j) {
@@ -203,6 +214,7 @@ class ArrayTop {
   sc::Sram<std::int16_t> ifmap_;
   sc::Sram<std::int16_t> filters_;
   sc::OfmapBuffer ofmap_;
+  std::unique_ptr<sc::Dram> dram_;  // null: ideal memory
   // lut data path.
   std::unique_ptr<sc::LutPeArray> lut_array_;
   std::unique_ptr<sc::LutController> lut_controller_;
@@ -256,6 +268,34 @@ void check_operands(const GemmOperands& o, bool is_signed) {
                          (is_signed ? "signed (int8)" : "unsigned (sign-magnitude)") +
                          " multipliers take");
       }
+    }
+  }
+}
+
+// Each double-buffered SRAM must hold the largest tile of a fold in half of it.
+void check_memory(const MemorySpec& memory, const Schedule& schedule) {
+  if (!(memory.dram_bytes_per_cycle > 0) || memory.dram_latency_cycles < 0) {
+    throw ConfigError("the DRAM needs a positive bandwidth (bytes/cycle) and a latency >= 0");
+  }
+  Schedule::Tiles largest;
+  for (std::int64_t f = 0; f < schedule.folds(); ++f) {
+    const Schedule::Tiles t = schedule.tiles(schedule.fold(f));
+    largest.ifmap = std::max(largest.ifmap, t.ifmap);
+    largest.filter = std::max(largest.filter, t.filter);
+    largest.ofmap =
+        std::max(largest.ofmap,
+                 schedule.items_used(schedule.fold(f)) *
+                     (schedule.output_stationary() ? schedule.fold(f).rows_used : schedule.time));
+  }
+  for (const auto& [name, kb, bytes] : {std::tuple{"ifmap", memory.ifmap_sram_kb, largest.ifmap},
+                                        std::tuple{"filter", memory.filter_sram_kb, largest.filter},
+                                        std::tuple{"ofmap", memory.ofmap_sram_kb, largest.ofmap}}) {
+    const double half = kb * 1024.0 / 2.0;
+    if (!(kb > 0) || static_cast<double>(bytes) > half) {
+      throw ConfigError(std::string("the ") + name + " SRAM (" + std::to_string(kb) +
+                        " kB, double-buffered: " + std::to_string(static_cast<std::int64_t>(half)) +
+                        " bytes per fold) cannot hold one fold's " + name + " tile of " +
+                        std::to_string(bytes) + " bytes");
     }
   }
 }
@@ -380,11 +420,14 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   schedule.multipliers = &multipliers;
   schedule.column_multiplier = column_multiplier;
 
+  if (!spec.memory.ideal) check_memory(spec.memory, schedule);
+
   // Simulate.
   FreshContext context;
   auto top = std::make_unique<ArrayTop>(spec, schedule, operands);
   top->run();
   run.compute_cycles = top->cycles() - 1;
+  run.stall_cycles = top->stall_cycles();
   run.extra_cycles = run.compute_cycles - run.timing.compute_cycles;
   if (spec.data_path == DataPath::kRtl) {
     // The clocked array's own account of the schedule. ws, is: the last fold's last used column
@@ -396,7 +439,7 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
       if (schedule.item(last, j) >= 0) last_column = j;
     }
     const std::int64_t expected =
-        (run.folds - 1) * run.cycles_per_fold + last_column +
+        top->last_fold_start() + last_column +
         (schedule.output_stationary() ? schedule.time - 1 + last.rows_used - 1
                                       : 2 * schedule.rows + schedule.time - 2);
     if (top->last_output_cycle() != expected) {
@@ -414,6 +457,10 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   run.filter_reads = top->filters().reads();
   run.ofmap_reads = top->ofmap().reads();
   run.ofmap_writes = top->ofmap().writes();
+  if (top->dram()) {
+    run.dram_read_bytes = top->dram()->read_bytes();
+    run.dram_write_bytes = top->dram()->write_bytes();
+  }
   top.reset();
   return run;
 }
@@ -438,10 +485,11 @@ void report_stats(const ArrayRun& run, StatsTree& out) {
   StatsTree& cycles = out.group("cycles");
   cycles.set("per_fold", run.cycles_per_fold, "cycles", "fill, stream and drain of one fold");
   cycles.set("compute", run.compute_cycles, "cycles", "folds x per_fold - 1 (SCALE-Sim)");
-  cycles.set("stall", std::int64_t{0}, "cycles", "ideal memory: none");
+  cycles.set("stall", run.stall_cycles, "cycles", "waiting for the DRAM (0 with ideal memory)");
+  cycles.set("total", run.total_cycles(), "cycles", "compute + stall");
   cycles.set("homogeneous", t.compute_cycles, "cycles", "what a homogeneous array takes");
   cycles.set("extra", run.extra_cycles, "cycles", "compute - homogeneous");
-  const double pe_cycles = static_cast<double>(run.compute_cycles + 1) *
+  const double pe_cycles = static_cast<double>(run.total_cycles() + 1) *
                            static_cast<double>(t.array.rows * t.array.cols);
   out.group("util").set("overall_percent",
                         100.0 * static_cast<double>(run.total.operations) / pe_cycles, "%",
@@ -463,6 +511,9 @@ void report_stats(const ArrayRun& run, StatsTree& out) {
   sram.set("filter_reads", i64(run.filter_reads), "accesses");
   sram.set("ofmap_reads", i64(run.ofmap_reads), "accesses");
   sram.set("ofmap_writes", i64(run.ofmap_writes), "accesses");
+  StatsTree& dram = out.group("dram");
+  dram.set("read_bytes", i64(run.dram_read_bytes), "bytes");
+  dram.set("write_bytes", i64(run.dram_write_bytes), "bytes");
 }
 
 }  // namespace hawx::systolic

@@ -81,6 +81,20 @@ struct PeMultiplier {
 // model (a model of zeros when the hardware figures were declared rather than estimated).
 PeMultiplier pe_multiplier(const rtl::Characterization& characterization);
 
+// The on-chip buffers and the off-chip memory. Ideal (the default): no stalls, the compute
+// cycles of the timing model. Otherwise each SRAM is double-buffered (half of it holds the
+// computing fold's tile, half the next fold's) and a DRAM with a bandwidth and a latency fills
+// them: a fold whose tiles have not arrived when the previous fold ends waits (stall cycles).
+// One byte per operand and per output (int8 operands, outputs written back requantised).
+struct MemorySpec {
+  bool ideal = true;
+  double ifmap_sram_kb = 64.0;
+  double filter_sram_kb = 64.0;
+  double ofmap_sram_kb = 64.0;
+  double dram_bytes_per_cycle = 16.0;
+  std::int64_t dram_latency_cycles = 100;  // from a request to its first bytes
+};
+
 struct ArraySpec {
   ArrayShape shape;  // PE rows x columns
   Dataflow dataflow = Dataflow::kWeightStationary;
@@ -88,6 +102,7 @@ struct ArraySpec {
   // Empty: every column has the first multiplier.
   std::vector<std::string> multiplier_map;
   DataPath data_path = DataPath::kLut;
+  MemorySpec memory;
   // rtl: when not empty, a VCD file of PE (vcd_row, vcd_col): clock, multiplier inputs and
   // output, partial sum.
   std::filesystem::path vcd;
@@ -129,6 +144,7 @@ struct ArrayRun {
   std::int64_t folds = 0;      // row_folds x col_folds
   std::int64_t cycles_per_fold = 0;
   std::int64_t compute_cycles = 0;  // as the controller counted them: folds x cpf - 1
+  std::int64_t stall_cycles = 0;    // cycles the controller waited for the DRAM (0 if ideal)
   std::int64_t extra_cycles = 0;    // compute_cycles - timing.compute_cycles (the map's cost)
   // Results.
   std::vector<std::int32_t> ofmap;  // N x M: filter n's outputs at n * M
@@ -140,6 +156,11 @@ struct ArrayRun {
   std::uint64_t filter_reads = 0;
   std::uint64_t ofmap_reads = 0;  // read-modify-write of the accumulating sums
   std::uint64_t ofmap_writes = 0;
+  // DRAM traffic (0 with ideal memory).
+  std::uint64_t dram_read_bytes = 0;
+  std::uint64_t dram_write_bytes = 0;
+
+  std::int64_t total_cycles() const { return compute_cycles + stall_cycles; }
 };
 
 ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,

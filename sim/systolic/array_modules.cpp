@@ -2,6 +2,7 @@
 #include "sim/systolic/array_modules.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace hawx::systolic::sc {
@@ -29,6 +30,53 @@ Schedule::FoldPlan Schedule::fold(std::int64_t index) const {
   return plan;
 }
 
+std::int64_t Schedule::items_used(const FoldPlan& plan) const {
+  std::int64_t used = 0;
+  for (std::int64_t j = 0; j < cols; ++j) used += item(plan, j) >= 0;
+  return used;
+}
+
+Schedule::Tiles Schedule::tiles(const FoldPlan& plan) const {
+  const std::int64_t items = items_used(plan);
+  Tiles t;
+  switch (dataflow) {
+    case Dataflow::kWeightStationary:
+      t.filter = plan.rows_used * items;
+      t.ifmap = time * plan.rows_used;
+      t.ofmap = plan.row_fold + 1 == row_folds ? items * time : 0;
+      break;
+    case Dataflow::kInputStationary:
+      t.ifmap = plan.rows_used * items;
+      t.filter = time * plan.rows_used;
+      t.ofmap = plan.row_fold + 1 == row_folds ? items * time : 0;
+      break;
+    case Dataflow::kOutputStationary:
+      t.ifmap = plan.rows_used * k;
+      t.filter = items * k;
+      t.ofmap = plan.rows_used * items;
+      break;
+  }
+  return t;
+}
+
+bool Schedule::same_ifmap_tile(const FoldPlan& a, const FoldPlan& b) const {
+  // ws, os: the ifmap tile depends on the row fold only; is: on both.
+  return a.row_fold == b.row_fold &&
+         (dataflow != Dataflow::kInputStationary || a.col_fold == b.col_fold);
+}
+
+bool Schedule::same_filter_tile(const FoldPlan& a, const FoldPlan& b) const {
+  switch (dataflow) {
+    case Dataflow::kWeightStationary:
+      return a.row_fold == b.row_fold && a.col_fold == b.col_fold;
+    case Dataflow::kInputStationary:
+      return a.row_fold == b.row_fold;
+    case Dataflow::kOutputStationary:
+      return a.col_fold == b.col_fold;
+  }
+  return false;
+}
+
 std::ostream& operator<<(std::ostream& out, const StreamToken& t) {
   return out << "streamed(" << t.value << ", step " << t.index << ")";
 }
@@ -53,6 +101,44 @@ void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t
   pe.activity.energy_fj += multiplier.energy.energy_fj(pe.a, pe.b, a, b);
   pe.a = a;
   pe.b = b;
+}
+
+// ---- memory ----
+
+Dram::Dram(const sc_core::sc_module_name& name, const MemorySpec& spec)
+    : sc_core::sc_module(name), spec_(spec) {}
+
+std::int64_t Dram::transfer(std::int64_t now, std::int64_t bytes, bool write) {
+  if (bytes <= 0) return now;
+  (write ? write_bytes_ : read_bytes_) += static_cast<std::uint64_t>(bytes);
+  const std::int64_t begin = std::max(now, free_);
+  free_ = begin + static_cast<std::int64_t>(
+                      std::ceil(static_cast<double>(bytes) / spec_.dram_bytes_per_cycle));
+  return free_ + spec_.dram_latency_cycles;
+}
+
+std::int64_t MemoryTimeline::read_bytes(std::int64_t fold) const {
+  const Schedule::FoldPlan plan = schedule_.fold(fold);
+  const Schedule::Tiles tiles = schedule_.tiles(plan);
+  if (fold == 0) return tiles.ifmap + tiles.filter;
+  const Schedule::FoldPlan previous = schedule_.fold(fold - 1);
+  return (schedule_.same_ifmap_tile(plan, previous) ? 0 : tiles.ifmap) +
+         (schedule_.same_filter_tile(plan, previous) ? 0 : tiles.filter);
+}
+
+std::int64_t MemoryTimeline::start_fold(std::int64_t fold, std::int64_t now) {
+  if (dram_ == nullptr) return now;
+  if (fold == 0) next_ready_ = dram_->transfer(now, read_bytes(0), false);
+  const std::int64_t start = std::max(now, next_ready_);
+  if (fold + 1 < schedule_.folds()) {
+    next_ready_ = dram_->transfer(start, read_bytes(fold + 1), false);
+  }
+  return start;
+}
+
+void MemoryTimeline::end_fold(std::int64_t fold, std::int64_t now) {
+  if (dram_ == nullptr) return;
+  dram_->transfer(now, schedule_.tiles(schedule_.fold(fold)).ofmap, true);
 }
 
 // ---- lut data path ----
@@ -172,16 +258,28 @@ void LutPeArray::run_stationary_fold(const Schedule::FoldPlan& plan) {
 }
 
 LutController::LutController(const sc_core::sc_module_name& name, const Schedule& schedule,
-                             LutPeArray& array, const sc_core::sc_time& period)
-    : sc_core::sc_module(name), schedule_(schedule), period_(period), array_(array) {
+                             LutPeArray& array, const sc_core::sc_time& period, Dram* dram)
+    : sc_core::sc_module(name),
+      schedule_(schedule),
+      period_(period),
+      array_(array),
+      memory_(schedule, dram) {
   SC_THREAD(run);
 }
 
 void LutController::run() {
+  std::int64_t now = 0;
   for (std::int64_t fold = 0; fold < schedule_.folds(); ++fold) {
+    const std::int64_t start = memory_.start_fold(fold, now);
+    if (start > now) {
+      wait(period_ * static_cast<double>(start - now));
+      stall_cycles_ += start - now;
+    }
     array_.run_fold(schedule_.fold(fold));
     wait(period_ * static_cast<double>(schedule_.cycles_per_fold));
     cycles_ += schedule_.cycles_per_fold;
+    now = start + schedule_.cycles_per_fold;
+    memory_.end_fold(fold, now);
   }
 }
 
@@ -323,14 +421,15 @@ void RtlOsPe::on_operands() {
 
 RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
                              Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters,
-                             const sc_core::sc_time& period)
+                             const sc_core::sc_time& period, Dram* dram)
     : sc_core::sc_module(name),
       clk("clk"),
       latch("latch"),
       schedule_(schedule),
       period_(period),
       ifmap_(ifmap),
-      filters_(filters) {
+      filters_(filters),
+      memory_(schedule, dram) {
   for (std::int64_t j = 0; j < schedule.cols; ++j) {
     const std::string port = "w_top_" + std::to_string(j);
     if (schedule.output_stationary()) {
@@ -407,15 +506,27 @@ void RtlController::run() {
   // os: what is written now is multiplied in the cycle that starts at the next edge.
   start_ =
       sc_core::sc_time_stamp() + (schedule_.output_stationary() ? period_ : sc_core::SC_ZERO_TIME);
+  std::int64_t now = 0;
   for (std::int64_t fold = 0; fold < schedule_.folds(); ++fold) {
     const Schedule::FoldPlan plan = schedule_.fold(fold);
-    for (std::int64_t cycle = 0; cycle < schedule_.cycles_per_fold; ++cycle) {
+    // Bubbles while the fold's tiles are on their way from the DRAM.
+    for (const std::int64_t start = memory_.start_fold(fold, now); now < start; ++now) {
+      drive(nullptr, 0);
+      wait();
+      ++stall_cycles_;
+    }
+    last_fold_start_ = now;
+    for (std::int64_t cycle = 0; cycle < schedule_.cycles_per_fold; ++cycle, ++now) {
       drive(&plan, cycle);
       wait();
       ++cycles_;
     }
+    memory_.end_fold(fold, now);
   }
-  drive(nullptr, 0);  // bubbles while the last partial sums drain
+  // Bubbles while the last sums drain into the ofmap buffer.
+  drive(nullptr, 0);
+  for (int edge = 0; edge < 3; ++edge) wait();
+  done_ = true;
 }
 
 OfmapCollector::OfmapCollector(const sc_core::sc_module_name& name, const Schedule& schedule,

@@ -63,6 +63,18 @@ struct Schedule {
   std::uint8_t operand(int value) const {
     return static_cast<std::uint8_t>(sign_magnitude ? (value < 0 ? -value : value) : value);
   }
+  // Operand and output words of a fold's tiles (one byte each), and whether two folds share a
+  // tile (consecutive folds that do keep it in the SRAM).
+  struct Tiles {
+    std::int64_t ifmap = 0;
+    std::int64_t filter = 0;
+    std::int64_t ofmap = 0;  // outputs the fold completes (written back after it)
+  };
+  Tiles tiles(const FoldPlan& plan) const;
+  bool same_ifmap_tile(const FoldPlan& a, const FoldPlan& b) const;
+  bool same_filter_tile(const FoldPlan& a, const FoldPlan& b) const;
+  std::int64_t items_used(const FoldPlan& plan) const;
+
   // Activation and weight of a PE's operation from its stationary and streamed operands.
   int activation(int stationary, int streamed) const {
     return weight_stationary() ? streamed : stationary;
@@ -199,13 +211,56 @@ class LutPeArray : public sc_core::sc_module {
   std::vector<std::int16_t> column_operands_;  // os: per column, the fold's filter taps
 };
 
+// The off-chip memory: one channel of `dram_bytes_per_cycle` bytes per cycle; a transfer
+// occupies it for ceil(bytes / bandwidth) cycles and completes `dram_latency_cycles` later.
+// Transfers are served in request order.
+class Dram : public sc_core::sc_module {
+ public:
+  Dram(const sc_core::sc_module_name& name, const MemorySpec& spec);
+  // A transfer requested in cycle `now`: the cycle its data has arrived (reads) or left.
+  std::int64_t transfer(std::int64_t now, std::int64_t bytes, bool write);
+  std::uint64_t read_bytes() const { return read_bytes_; }
+  std::uint64_t write_bytes() const { return write_bytes_; }
+
+ private:
+  // Parameters.
+  MemorySpec spec_;
+  // State.
+  std::int64_t free_ = 0;  // the first cycle the channel is idle
+  // Statistics.
+  std::uint64_t read_bytes_ = 0;
+  std::uint64_t write_bytes_ = 0;
+};
+
+// When each fold may start: its tiles prefetched into the free half of the double-buffered
+// SRAMs while the previous fold computes (the read of fold f + 1 is requested when fold f
+// starts, the write-back of fold f's finished outputs when it ends). Ideal memory (no DRAM):
+// every fold starts when the previous one ends.
+class MemoryTimeline {
+ public:
+  MemoryTimeline(const Schedule& schedule, Dram* dram) : schedule_(schedule), dram_(dram) {}
+  // Fold `fold` is due in cycle `now`: the cycle it starts (>= now).
+  std::int64_t start_fold(std::int64_t fold, std::int64_t now);
+  // Fold `fold` ended in cycle `now`.
+  void end_fold(std::int64_t fold, std::int64_t now);
+
+ private:
+  std::int64_t read_bytes(std::int64_t fold) const;
+  // Parameters.
+  const Schedule& schedule_;
+  Dram* dram_;  // not owned; null: ideal memory
+  // State.
+  std::int64_t next_ready_ = 0;
+};
+
 // The lut data path's controller: one fold at a time, cycles_per_fold clock periods each.
 class LutController : public sc_core::sc_module {
  public:
   SC_HAS_PROCESS(LutController);
   LutController(const sc_core::sc_module_name& name, const Schedule& schedule, LutPeArray& array,
-                const sc_core::sc_time& period);
-  std::int64_t cycles() const { return cycles_; }
+                const sc_core::sc_time& period, Dram* dram);
+  std::int64_t cycles() const { return cycles_; }  // computing
+  std::int64_t stall_cycles() const { return stall_cycles_; }
 
  private:
   void run();
@@ -214,8 +269,11 @@ class LutController : public sc_core::sc_module {
   sc_core::sc_time period_;
   // Sub-modules (not owned).
   LutPeArray& array_;
+  // State.
+  MemoryTimeline memory_;
   // Statistics.
   std::int64_t cycles_ = 0;
+  std::int64_t stall_cycles_ = 0;
 };
 
 // One PE of the rtl data path: streamed-operand register (passes right), stationary shadow
@@ -321,8 +379,11 @@ class RtlController : public sc_core::sc_module {
   SC_HAS_PROCESS(RtlController);
   RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
                 Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters,
-                const sc_core::sc_time& period);
-  std::int64_t cycles() const { return cycles_; }
+                const sc_core::sc_time& period, Dram* dram);
+  std::int64_t cycles() const { return cycles_; }  // computing
+  std::int64_t stall_cycles() const { return stall_cycles_; }
+  std::int64_t last_fold_start() const { return last_fold_start_; }  // cycle
+  bool done() const { return done_; }  // every fold run and its sums drained
   // The time of the edge that starts cycle 0 (os: one edge after the controller's first).
   const sc_core::sc_time& start() const { return start_; }
 
@@ -337,9 +398,14 @@ class RtlController : public sc_core::sc_module {
   // Sub-modules (not owned).
   Sram<std::int16_t>& ifmap_;
   Sram<std::int16_t>& filters_;
+  // State.
+  MemoryTimeline memory_;
   // Statistics.
   sc_core::sc_time start_;
   std::int64_t cycles_ = 0;
+  std::int64_t stall_cycles_ = 0;
+  std::int64_t last_fold_start_ = 0;
+  bool done_ = false;
 };
 
 // Takes the sums leaving the array (ws, is: the bottom PE row; os: every PE) into the ofmap

@@ -281,6 +281,57 @@ TEST(SystolicScTest, AHeterogeneousMapThatDoesNotFitCostsExtraFolds) {
   EXPECT_EQ(std::get<double>(stats.at("systolic/energy/multipliers_fj")), mixed.total.energy_fj);
 }
 
+// The DRAM stall model: a narrow DRAM makes folds wait for their tiles; both data paths count
+// the same stalls, and the outputs do not change.
+TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
+  const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
+  for (const auto& info : dataflows()) {
+    SCOPED_TRACE(info.name);
+    const bool is = info.dataflow == Dataflow::kInputStationary;
+    std::mt19937 random(13);
+    const GemmOperands o = random_conv(
+        random, false, 4,
+        is ? std::vector<std::uint16_t>{1, 1, 1, 1} : std::vector<std::uint16_t>{0, 1, 1, 0});
+    ArraySpec spec;
+    spec.shape = {4, 4};
+    spec.dataflow = info.dataflow;
+    spec.multiplier_map = {"mul8u_exact", "mul8u_drum4", "mul8u_exact", "mul8u_drum4"};
+    const ArrayRun ideal = simulate_gemm(spec, multipliers, o);
+    EXPECT_EQ(ideal.stall_cycles, 0);
+    spec.memory.ideal = false;
+    spec.memory.dram_bytes_per_cycle = 1.0;
+    spec.memory.dram_latency_cycles = 50;
+    const ArrayRun narrow = simulate_gemm(spec, multipliers, o);
+    spec.memory.dram_bytes_per_cycle = 64.0;
+    spec.memory.dram_latency_cycles = 0;
+    const ArrayRun wide = simulate_gemm(spec, multipliers, o);
+    spec.memory.dram_bytes_per_cycle = 1.0;
+    spec.memory.dram_latency_cycles = 50;
+    spec.data_path = DataPath::kRtl;
+    const ArrayRun narrow_rtl = simulate_gemm(spec, multipliers, o);
+    std::printf(
+        "[ dram ] %s: compute %lld cycles; stalls: 1 B/cycle + 50 %lld, 64 B/cycle %lld; "
+        "%llu bytes read, %llu written\n",
+        info.name, static_cast<long long>(ideal.compute_cycles),
+        static_cast<long long>(narrow.stall_cycles), static_cast<long long>(wide.stall_cycles),
+        static_cast<unsigned long long>(narrow.dram_read_bytes),
+        static_cast<unsigned long long>(narrow.dram_write_bytes));
+    EXPECT_GT(narrow.stall_cycles, wide.stall_cycles);
+    EXPECT_GT(wide.stall_cycles, 0);  // the first fold's tiles are always fetched first
+    EXPECT_EQ(narrow.compute_cycles, ideal.compute_cycles);
+    EXPECT_EQ(narrow.total_cycles(), narrow.compute_cycles + narrow.stall_cycles);
+    EXPECT_EQ(narrow.ofmap, ideal.ofmap);
+    EXPECT_EQ(narrow.total, ideal.total);
+    expect_same_run(narrow, narrow_rtl);
+    EXPECT_EQ(narrow.stall_cycles, narrow_rtl.stall_cycles);
+    EXPECT_EQ(narrow.dram_read_bytes, narrow_rtl.dram_read_bytes);
+    // Every output leaves once; every operand arrives at least once.
+    EXPECT_EQ(narrow.dram_write_bytes, static_cast<std::uint64_t>(o.gemm.m * o.gemm.n));
+    EXPECT_GE(narrow.dram_read_bytes,
+              static_cast<std::uint64_t>(o.gemm.m * o.gemm.k + o.gemm.k * o.gemm.n));
+  }
+}
+
 // (e) Arrays and maps that cannot be built.
 TEST(SystolicScTest, BadConfigsAreClearErrors) {
   const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
@@ -334,6 +385,12 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
   short_bias.bias.pop_back();
   EXPECT_THROW(simulate_gemm(good, multipliers, short_bias), InputError);
   EXPECT_THROW(parse_data_path("verilog"), ConfigError);
+  s = good;
+  s.memory.ideal = false;
+  s.memory.filter_sram_kb = 0.01;  // 5 bytes per half; a ws fold's filter tile is 16
+  EXPECT_NE(error(s).find("the filter SRAM (0.010000 kB, double-buffered: 5 bytes per fold) "
+                          "cannot hold one fold's filter tile of 16 bytes"),
+            std::string::npos);
 }
 
 // A compute layer of the engine's network as the array's GEMM, its input taken from the
