@@ -46,6 +46,10 @@ Study load_study(const fs::path& file, const std::vector<std::string>& overrides
       }
     }
   }
+  if (root.has("systolic")) {
+    s.systolic = systolic::SystolicConfig::read(root.section(
+        "systolic", "the systolic array hawx-cosim simulate runs the model on (docs/systolic.md)"));
+  }
   study.document->finish();
   return study;
 }

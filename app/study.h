@@ -14,6 +14,7 @@
 #include "models/data/dataset_spec.h"
 #include "models/engine/model_spec.h"
 #include "rtl/characterize.h"
+#include "sim/systolic/array_config.h"
 
 namespace hawx::app {
 
@@ -24,6 +25,7 @@ struct StudySpec {
   std::optional<models::ModelSpec> model;  // absent: no stage that needs a network runs
   std::filesystem::path tech;
   std::vector<rtl::MultiplierSpec> multipliers;
+  std::optional<systolic::SystolicConfig> systolic;  // the array `simulate CONFIG` runs
 };
 
 struct Study {

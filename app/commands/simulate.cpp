@@ -6,9 +6,12 @@
 // reads SCALE-Sim's topology CSV and prints each layer's compute cycles, folds and utilisation on
 // an ideal-memory array, as SCALE-Sim v2 counts them (sim/systolic/timing.h, docs/systolic.md),
 // and writes SCALE-Sim's COMPUTE_REPORT.csv when asked.
-// The config-driven mode, `hawx-cosim simulate config.yaml` (the study's model on the SystemC
-// array with SRAM, DRAM and multipliers), arrives with the array model; until then a config is
-// refused with exit code 2 (see run_config below).
+// And the config-driven mode, `hawx-cosim simulate config.yaml [--multiplier M | --layers ...]`:
+// the study's model, quantised as eval quantises it, run layer by layer on the SystemC array of
+// the config's `systolic:` section (sim/systolic/array.h) for one test image, under a
+// multiplier assignment (one multiplier everywhere or one per layer), each layer's int32 sums
+// checked against the engine's; prints and writes cycles, stalls, folds (with the map's extra
+// column folds), utilisation and multiplier switching energy per layer.
 #include <algorithm>
 #include <iomanip>
 #include <iostream>
@@ -16,7 +19,12 @@
 #include <sstream>
 
 #include "app/commands/commands.h"
+#include "app/model_setup.h"
+#include "app/study.h"
 #include "core/errors.h"
+#include "core/stats.h"
+#include "sim/systolic/array.h"
+#include "sim/systolic/im2col.h"
 #include "sim/systolic/report.h"
 #include "sim/systolic/topology.h"
 
@@ -27,6 +35,10 @@ namespace sys = hawx::systolic;
 
 struct Options {
   std::string config;
+  std::vector<std::string> overrides;
+  std::string out;
+  std::string multiplier = "exact";
+  std::string layers;
   std::string topology;
   std::int64_t rows = 0;
   std::int64_t cols = 0;
@@ -130,16 +142,181 @@ void run_topology(const TopologyRun& run) {
   }
 }
 
-// The config-driven mode: the SystemC array model of issue 5, not built yet.
-[[noreturn]] void run_config(const std::string& config) {
-  throw ConfigError("simulate " + config +
-                    ": the config-driven array model is not built yet (issue 5); for cycle "
-                    "counts use: hawx-cosim simulate --topology FILE --rows R --cols C "
-                    "--dataflow ws|os|is");
+// One multiplier per compute layer: --layers, or --multiplier everywhere.
+std::vector<std::string> layer_multipliers(const Options& o, std::size_t layers) {
+  std::vector<std::string> names;
+  if (o.layers.empty()) return std::vector<std::string>(layers, o.multiplier);
+  std::stringstream list(o.layers);
+  for (std::string n; std::getline(list, n, ',');) names.push_back(n);
+  if (names.size() != layers) {
+    throw ConfigError("--layers names " + std::to_string(names.size()) +
+                      " multipliers; the network has " + std::to_string(layers) +
+                      " layers that multiply");
+  }
+  return names;
+}
+
+// The array's multiplier types: the study's candidates with their characterised energy models
+// ('exact' is the library's exact design of the candidates' signedness).
+std::vector<sys::PeMultiplier> pe_multipliers(const Study& study, const Candidates& c) {
+  const rtl::CharacterizeOptions options = characterize_options(study.spec.tech, true);
+  std::vector<sys::PeMultiplier> out;
+  for (std::size_t i = 0; i < c.names.size(); ++i) {
+    const rtl::MultiplierSpec spec =
+        i == 0 ? rtl::MultiplierSpec::library(c.is_signed ? "mul8s_exact" : "mul8u_exact")
+               : study.spec.multipliers[i - 1];
+    sys::PeMultiplier m = sys::pe_multiplier(rtl::characterize(spec, options));
+    m.name = c.names[i];
+    m.sc_model = spec.builtin.empty() ? spec.design.name : spec.builtin;
+    // The engine's table, so that the array computes what the engine computes.
+    m.table = c.tables[i];
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+sys::GemmOperands layer_operands(const models::Layer& l, const models::LayerTrace& trace,
+                                 const models::QuantizedNetwork& q,
+                                 const std::vector<std::uint16_t>& assignment) {
+  if (l.groups != 1) {
+    throw ConfigError("layer '" + l.name + "' is a grouped convolution (" +
+                      std::to_string(l.groups) +
+                      " groups); the array model lowers convolutions with one group only");
+  }
+  sys::ConvWindow w;
+  w.channels = l.in.c;
+  w.height = l.in.h;
+  w.width = l.in.w;
+  w.kernel_h = l.kernel_h;
+  w.kernel_w = l.kernel_w;
+  w.stride_h = l.stride_h;
+  w.stride_w = l.stride_w;
+  w.pad_top = l.pad_top;
+  w.pad_left = l.pad_left;
+  w.pad_bottom = l.pad_bottom;
+  w.pad_right = l.pad_right;
+  w.dilation_h = l.dilation_h;
+  w.dilation_w = l.dilation_w;
+  sys::GemmOperands o;
+  o.gemm = w.gemm(l.filters());
+  o.ifmap = sys::im2col(w, trace.input.data());
+  const auto& qc = q.conv[static_cast<std::size_t>(trace.layer)];
+  o.weights = qc.weights;
+  o.bias = qc.bias;
+  o.filter_multiplier = assignment;
+  return o;
+}
+
+// The config-driven mode: the study's model on the SystemC array.
+void run_config(const Options& o) {
+  const Study study = load_study(o.config, o.overrides);
+  if (!study.spec.systolic) {
+    throw ConfigError(o.config +
+                      ": no systolic: section (the array to simulate: rows, cols, dataflow, "
+                      "multiplier_map, memory; docs/systolic.md)");
+  }
+  const sys::SystolicConfig& cfg = *study.spec.systolic;
+  const Candidates c = candidates(study);
+  for (const auto& name : cfg.multiplier_map) c.index(name);  // before the model is loaded
+  const LoadedModel model = load_model(study, c);
+  const models::Network& net = model.net();
+  const models::Engine& engine = *model.engine;
+  const auto compute = net.compute_layers();
+  const std::vector<std::string> per_layer = layer_multipliers(o, compute.size());
+  std::vector<std::uint16_t> chosen;
+  for (const auto& n : per_layer) chosen.push_back(c.index(n));
+  const models::Assignment assignment = models::Assignment::per_layer(net, chosen);
+  if (cfg.image >= static_cast<std::int64_t>(model.test.size())) {
+    throw ConfigError("systolic.image " + std::to_string(cfg.image) + " is beyond the " +
+                      std::to_string(model.test.size()) + " test images");
+  }
+  sys::ArraySpec spec = cfg.array_spec();
+  const std::vector<sys::PeMultiplier> multipliers = pe_multipliers(study, c);
+  const auto image = static_cast<std::size_t>(cfg.image);
+
+  std::string map;
+  for (const auto& n : cfg.multiplier_map) map += (map.empty() ? "" : ", ") + n;
+  std::cout << "model " << study.spec.model->onnx.string() << " on a " << cfg.shape.rows << "x"
+            << cfg.shape.cols << " " << sys::dataflow_name(cfg.dataflow) << " array ("
+            << sys::data_path_name(cfg.data_path) << "); columns: " << map
+            << (cfg.multiplier_map.size() < static_cast<std::size_t>(cfg.shape.cols) ? " (repeated)"
+                                                                                     : "")
+            << "; memory: ";
+  if (cfg.memory.ideal) {
+    std::cout << "ideal (no stalls)\n";
+  } else {
+    std::cout << "DRAM " << cfg.memory.dram_bytes_per_cycle << " B/cycle, "
+              << cfg.memory.dram_latency_cycles << " cycles latency; SRAM ifmap "
+              << cfg.memory.ifmap_sram_kb << " kB, filter " << cfg.memory.filter_sram_kb
+              << " kB, ofmap " << cfg.memory.ofmap_sram_kb << " kB\n";
+  }
+  std::cout << "test image " << image << " (label "
+            << model.test.class_names[model.test.labels[image]] << ")\n";
+  std::cout << "  " << std::left << std::setw(24) << "layer" << std::setw(18) << "multiplier"
+            << std::setw(18) << "GEMM M x K x N" << std::right
+            << "  folds (extra)  compute cycles  stall cycles  overall util %  multiplier pJ\n";
+
+  StatsTree stats;
+  StatsTree& layers_stats = stats.group("systolic").group("layers");
+  std::vector<sys::TimedLayer> report;
+  std::int64_t total_cycles = 0;
+  std::int64_t stall_cycles = 0;
+  std::int64_t macs = 0;
+  double energy_fj = 0.0;
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
+    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
+    const sys::GemmOperands operands =
+        layer_operands(l, trace, engine.network(), assignment.filters[i]);
+    const sys::ArrayRun r = sys::simulate_gemm(spec, multipliers, operands);
+    if (r.ofmap != trace.accumulators) {
+      throw Error("internal: the array's sums of layer '" + l.name + "' differ from the engine's");
+    }
+    sys::report_stats(r, layers_stats.group(l.name));
+    sys::LayerTiming t = r.timing;
+    t.compute_cycles = r.compute_cycles;
+    t.stall_cycles = r.stall_cycles;
+    t.overall_util_percent = static_cast<double>(r.total.operations) * 100.0 /
+                             (static_cast<double>(r.total_cycles()) *
+                              static_cast<double>(cfg.shape.rows * cfg.shape.cols));
+    report.push_back({l.name, t});
+    total_cycles += r.total_cycles();
+    stall_cycles += r.stall_cycles;
+    macs += static_cast<std::int64_t>(r.total.operations);
+    energy_fj += r.total.energy_fj;
+    const std::string gemm = std::to_string(operands.gemm.m) + " x " +
+                             std::to_string(operands.gemm.k) + " x " +
+                             std::to_string(operands.gemm.n);
+    const std::string folds =
+        std::to_string(r.folds) + " (" + std::to_string(r.mapping.extra_col_folds()) + ")";
+    std::cout << "  " << std::left << std::setw(24) << l.name << std::setw(18) << per_layer[i]
+              << std::setw(18) << gemm << std::right << std::setw(13) << folds << std::setw(16)
+              << r.compute_cycles << std::setw(14) << r.stall_cycles << std::setw(16)
+              << fixed(t.overall_util_percent, 2) << std::setw(15)
+              << fixed(r.total.energy_fj / 1000, 1) << "\n";
+  }
+  StatsTree& total = stats.group("systolic").group("total");
+  total.set("cycles", total_cycles, "cycles", "every layer, one after another, stalls included");
+  total.set("stall_cycles", stall_cycles, "cycles");
+  total.set("macs", macs, "MACs");
+  total.set("multiplier_energy_fj", energy_fj, "fJ", "multiplier switching energy");
+  std::cout << "total: " << total_cycles << " cycles (" << stall_cycles << " stall), " << macs
+            << " MACs, " << fixed(energy_fj / 1000, 1)
+            << " pJ of multiplier switching energy; every layer's sums equal the engine's\n";
+  const std::filesystem::path dir = output_dir(study, o.out);
+  std::filesystem::create_directories(dir);
+  stats.write_json(dir / "simulate_stats.json");
+  sys::write_compute_report(dir / "COMPUTE_REPORT.csv", report);
+  std::cout << "results: " << (dir / "simulate_stats.json").string() << ", "
+            << (dir / "COMPUTE_REPORT.csv").string() << "\n";
 }
 
 void run(const Options& o) {
-  if (!o.config.empty()) run_config(o.config);
+  if (!o.config.empty()) {
+    if (!o.topology.empty()) throw ConfigError("give either a config or --topology, not both");
+    run_config(o);
+    return;
+  }
   if (o.topology.empty()) {
     throw ConfigError(
         "nothing to simulate: give --topology FILE (SCALE-Sim's topology CSV) with --rows, "
@@ -154,10 +331,20 @@ void add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "simulate",
-      "A network on the systolic array. Timing only for now: SCALE-Sim's compute cycles and "
-      "utilisation of a topology CSV (--topology, --rows, --cols, --dataflow)");
+      "A network on the systolic array: the study's model on the SystemC array of its "
+      "systolic: section (CONFIG), or SCALE-Sim's timing of a topology CSV (--topology, "
+      "--rows, --cols, --dataflow)");
   cmd->add_option("config", o->config,
-                  "study config (YAML): the config-driven array model, not built yet");
+                  "study config (YAML) with a systolic: section: its model on the SystemC array");
+  cmd->add_option("-p,--param", o->overrides,
+                  "with CONFIG: override a config value: -p key.path=value (repeatable)")
+      ->allow_extra_args(false);
+  cmd->add_option("--out", o->out, "with CONFIG: results folder (default: results/<study name>/)");
+  cmd->add_option("--multiplier", o->multiplier,
+                  "with CONFIG: one multiplier for every layer: 'exact' or a name from the study")
+      ->capture_default_str();
+  cmd->add_option("--layers", o->layers,
+                  "with CONFIG: one multiplier per layer that multiplies, comma-separated");
   cmd->add_option("--topology", o->topology,
                   "SCALE-Sim topology CSV (Layer name, IFMAP Height, IFMAP Width, Filter Height, "
                   "Filter Width, Channels, Num Filter, Strides), e.g. "

@@ -15,6 +15,10 @@ namespace {
 
 using sc::Schedule;
 
+const std::string& sc_model_of(const PeMultiplier& m) {
+  return m.sc_model.empty() ? m.name : m.sc_model;
+}
+
 // One simulation context per run: SystemC allows one elaboration and one sc_start() sequence
 // per context, and a study simulates many layers and arrays in one process.
 class FreshContext {
@@ -150,7 +154,7 @@ class ArrayTop {
       for (std::size_t j = 0; j < cols; ++j) {
         const PeMultiplier& m = schedule_.multiplier_of_column(static_cast<std::int64_t>(j));
         const std::string name = "pe_" + std::to_string(i) + "_" + std::to_string(j);
-        const rtl::ScMultiplierFactory factory = rtl::sc_multiplier_factory(m.name);
+        const rtl::ScMultiplierFactory factory = rtl::sc_multiplier_factory(sc_model_of(m));
         if (os) {
           auto pe = std::make_unique<sc::RtlOsPe>(name.c_str(), schedule_, m, factory);
           pe->clk(*clock_);
@@ -311,6 +315,7 @@ bool PeActivity::operator==(const PeActivity& o) const {
 PeMultiplier pe_multiplier(const rtl::Characterization& c) {
   PeMultiplier m;
   m.name = c.design.name;
+  m.sc_model = c.design.name;
   m.table = c.table;
   if (!c.hardware.energy_model.empty()) {
     m.energy = rtl::SwitchingEnergyModel::from_coefficients(c.hardware.energy_model, c.table);
@@ -356,7 +361,8 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
     }
   }
   if (spec.data_path == DataPath::kRtl) {
-    for (std::uint16_t t : column_multiplier) rtl::sc_multiplier_factory(multipliers[t].name);
+    for (std::uint16_t t : column_multiplier)
+      rtl::sc_multiplier_factory(sc_model_of(multipliers[t]));
     if (!spec.vcd.empty() && (spec.vcd_row < 0 || spec.vcd_row >= spec.shape.rows ||
                               spec.vcd_col < 0 || spec.vcd_col >= spec.shape.cols)) {
       throw ConfigError("the VCD's PE (" + std::to_string(spec.vcd_row) + ", " +
@@ -489,11 +495,11 @@ void report_stats(const ArrayRun& run, StatsTree& out) {
   cycles.set("total", run.total_cycles(), "cycles", "compute + stall");
   cycles.set("homogeneous", t.compute_cycles, "cycles", "what a homogeneous array takes");
   cycles.set("extra", run.extra_cycles, "cycles", "compute - homogeneous");
-  const double pe_cycles = static_cast<double>(run.total_cycles() + 1) *
-                           static_cast<double>(t.array.rows * t.array.cols);
+  const double pe_cycles =
+      static_cast<double>(run.total_cycles()) * static_cast<double>(t.array.rows * t.array.cols);
   out.group("util").set("overall_percent",
                         100.0 * static_cast<double>(run.total.operations) / pe_cycles, "%",
-                        "MACs / (cycles x PEs)");
+                        "MACs / (total cycles x PEs), as SCALE-Sim");
   StatsTree& activity = out.group("activity");
   activity.set("macs", i64(run.total.operations), "MACs");
   activity.set("a_toggles", i64(run.total.a_toggles), "bits",

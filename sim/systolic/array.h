@@ -72,7 +72,8 @@ DataPath parse_data_path(const std::string& name);
 
 // A multiplier type the array's columns can hold.
 struct PeMultiplier {
-  std::string name;  // a library design: the rtl data path instantiates its SystemC model
+  std::string name;      // what multiplier_map calls it
+  std::string sc_model;  // rtl: the library design whose SystemC model it is (empty: `name`)
   rtl::ProductTable table;
   rtl::SwitchingEnergyModel energy;  // energy of one operand transition
 };

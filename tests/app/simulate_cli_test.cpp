@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `hawx-cosim simulate --topology ...`, end to end: SCALE-Sim's reference cycle counts, the
 // COMPUTE_REPORT.csv it writes, and the exit codes of bad options (2) and bad topology files (3).
+// And `hawx-cosim simulate CONFIG`: a study's model on the SystemC array.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/support/test_support.h"
 
@@ -97,11 +100,37 @@ TEST(SimulateCliTest, BadOptionsExitTwo) {
   EXPECT_EQ(r.code, 2);
 }
 
-TEST(SimulateCliTest, ConfigDrivenModeIsNotBuiltYet) {
-  const Result r = simulate({"configs/quickstart.yaml"});
+TEST(SimulateCliTest, ConfigWithoutASystolicSectionExitsTwo) {
+  const Result r = simulate({(test::source_dir() / "configs/quickstart.yaml").string()});
   EXPECT_EQ(r.code, 2);
-  EXPECT_THAT(r.err, HasSubstr("the config-driven array model is not built yet"));
+  EXPECT_THAT(r.err, HasSubstr("no systolic: section"));
   EXPECT_THAT(r.out, Not(HasSubstr("total:")));
+}
+
+// The config-driven mode: LeNet-5 on the SystemC array of configs/lenet5_systolic.yaml, every
+// layer's sums checked against the engine by the command itself; stalls from its DRAM.
+TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
+  test::TempDir dir;
+  const std::string config = (test::source_dir() / "configs/lenet5_systolic.yaml").string();
+  const Result r = simulate({config, "--out", dir.path().string(), "--layers",
+                             "exact,mul8u_drum4,mul8u_drum4,exact,exact"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("every layer's sums equal the engine's"));
+  EXPECT_THAT(r.out, HasSubstr("/conv1/Conv"));
+  const std::string report = test::read_file(dir / "COMPUTE_REPORT.csv");
+  EXPECT_THAT(report, HasSubstr("LayerID, Total Cycles, Stall Cycles"));
+  const auto stats = nlohmann::json::parse(test::read_file(dir / "simulate_stats.json"));
+  const auto& conv1 = stats["systolic"]["layers"]["/conv1/Conv"];
+  EXPECT_EQ(conv1["cycles"]["compute"].get<std::int64_t>(), 1659);
+  EXPECT_GT(conv1["cycles"]["stall"].get<std::int64_t>(), 0);
+  // conv2's 16 filters on DRUM-4 have 8 columns of their type: one extra column fold.
+  EXPECT_EQ(stats["systolic"]["layers"]["/conv2/Conv"]["folds"]["extra_col"].get<std::int64_t>(),
+            1);
+
+  const Result bad = simulate(
+      {config, "--out", dir.path().string(), "-p", "systolic.multiplier_map=[exact, nope]"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("no multiplier 'nope' in the study"));
 }
 
 TEST(SimulateCliTest, BadTopologyExitsThree) {
