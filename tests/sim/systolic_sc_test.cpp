@@ -373,6 +373,7 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
             std::string::npos);
   PeMultiplier unknown = library_multiplier("mul8u_exact");
   unknown.name = "my_multiplier";
+  unknown.sc_model.clear();  // its SystemC model: the one named like it, which does not exist
   s = good;
   s.multiplier_map.clear();
   s.data_path = DataPath::kRtl;
