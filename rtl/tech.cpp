@@ -31,6 +31,33 @@ TechSpec TechSpec::read(const config::Section& root, const std::string& default_
                      .min(0.0)
                      .unit("gate inputs")
                      .doc("load of each product bit outside the multiplier (accumulator input)"));
+  if (root.has("accelerator")) {
+    const config::Section a = root.section(
+        "accelerator", "energy and area of the accelerators' other components, per event");
+    t.accumulate_fj = a.read(Param<double>("accumulate_fj")
+                                 .def(t.accumulate_fj)
+                                 .min(0.0)
+                                 .unit("fJ")
+                                 .doc("one int32 accumulation (default: 32-bit add, Horowitz "
+                                      "ISSCC 2014, 45 nm)"));
+    t.accumulator_area_um2 = a.read(Param<double>("accumulator_area_um2")
+                                        .def(t.accumulator_area_um2)
+                                        .min(0.0)
+                                        .unit("um^2")
+                                        .doc("a PE's 32-bit adder (default: Horowitz 2014)"));
+    t.sram_fj_per_byte = a.read(Param<double>("sram_fj_per_byte")
+                                    .def(t.sram_fj_per_byte)
+                                    .min(0.0)
+                                    .unit("fJ")
+                                    .doc("an on-chip SRAM access, per byte (default: 32-bit read "
+                                         "of an 8 KB SRAM, 5 pJ, Horowitz 2014)"));
+    t.dram_fj_per_byte = a.read(Param<double>("dram_fj_per_byte")
+                                    .def(t.dram_fj_per_byte)
+                                    .min(0.0)
+                                    .unit("fJ")
+                                    .doc("a DRAM access, per byte (default: 32-bit DRAM read, "
+                                         "640 pJ, Horowitz 2014)"));
+  }
   return t;
 }
 

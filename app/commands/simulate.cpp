@@ -158,8 +158,8 @@ std::vector<std::string> layer_multipliers(const Options& o, std::size_t layers)
 
 // The array's multiplier types: the study's candidates with their characterised energy models
 // ('exact' is the library's exact design of the candidates' signedness).
-std::vector<sys::PeMultiplier> pe_multipliers(const Study& study, const Candidates& c) {
-  const rtl::CharacterizeOptions options = characterize_options(study.spec.tech, true);
+std::vector<sys::PeMultiplier> pe_multipliers(const Study& study, const Candidates& c,
+                                              const rtl::CharacterizeOptions& options) {
   std::vector<sys::PeMultiplier> out;
   for (std::size_t i = 0; i < c.names.size(); ++i) {
     const rtl::MultiplierSpec spec =
@@ -231,7 +231,8 @@ void run_config(const Options& o) {
                       std::to_string(model.test.size()) + " test images");
   }
   sys::ArraySpec spec = cfg.array_spec();
-  const std::vector<sys::PeMultiplier> multipliers = pe_multipliers(study, c);
+  const rtl::CharacterizeOptions tech = characterize_options(study.spec.tech, true);
+  const std::vector<sys::PeMultiplier> multipliers = pe_multipliers(study, c, tech);
   const auto image = static_cast<std::size_t>(cfg.image);
 
   std::string map;
@@ -263,6 +264,7 @@ void run_config(const Options& o) {
   std::int64_t stall_cycles = 0;
   std::int64_t macs = 0;
   double energy_fj = 0.0;
+  sys::EnergyBreakdown energy;
   for (std::size_t i = 0; i < compute.size(); ++i) {
     const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
     const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
@@ -272,7 +274,12 @@ void run_config(const Options& o) {
     if (r.ofmap != trace.accumulators) {
       throw Error("internal: the array's sums of layer '" + l.name + "' differ from the engine's");
     }
-    sys::report_stats(r, layers_stats.group(l.name));
+    sys::report_stats(r, layers_stats.group(l.name), &tech.tech);
+    const sys::EnergyBreakdown e = sys::energy_of(r, tech.tech);
+    energy.multipliers_fj += e.multipliers_fj;
+    energy.accumulators_fj += e.accumulators_fj;
+    energy.sram_fj += e.sram_fj;
+    energy.dram_fj += e.dram_fj;
     sys::LayerTiming t = r.timing;
     t.compute_cycles = r.compute_cycles;
     t.stall_cycles = r.stall_cycles;
@@ -295,14 +302,29 @@ void run_config(const Options& o) {
               << fixed(t.overall_util_percent, 2) << std::setw(15)
               << fixed(r.total.energy_fj / 1000, 1) << "\n";
   }
+  const sys::AreaBreakdown area = sys::area_of(spec, multipliers, tech.tech);
   StatsTree& total = stats.group("systolic").group("total");
   total.set("cycles", total_cycles, "cycles", "every layer, one after another, stalls included");
   total.set("stall_cycles", stall_cycles, "cycles");
   total.set("macs", macs, "MACs");
   total.set("multiplier_energy_fj", energy_fj, "fJ", "multiplier switching energy");
+  total.set("accumulator_energy_fj", energy.accumulators_fj, "fJ");
+  total.set("sram_energy_fj", energy.sram_fj, "fJ");
+  total.set("dram_energy_fj", energy.dram_fj, "fJ");
+  total.set("energy_fj", energy.total_fj(), "fJ", "multipliers + accumulators + SRAM + DRAM");
+  total.set("multiplier_area_um2", area.multipliers_um2, "um^2");
+  total.set("accumulator_area_um2", area.accumulators_um2, "um^2");
+  total.set("pe_area_um2", area.total_um2(), "um^2", "multipliers + accumulators (no SRAM)");
   std::cout << "total: " << total_cycles << " cycles (" << stall_cycles << " stall), " << macs
-            << " MACs, " << fixed(energy_fj / 1000, 1)
-            << " pJ of multiplier switching energy; every layer's sums equal the engine's\n";
+            << " MACs; every layer's sums equal the engine's\n"
+            << "energy (tech " << tech.tech.name << "): " << fixed(energy.total_fj() / 1000, 1)
+            << " pJ = multipliers " << fixed(energy_fj / 1000, 1) << " + accumulators "
+            << fixed(energy.accumulators_fj / 1000, 1) << " + SRAM "
+            << fixed(energy.sram_fj / 1000, 1) << " + DRAM " << fixed(energy.dram_fj / 1000, 1)
+            << "\n"
+            << "PE area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "
+            << fixed(area.multipliers_um2, 0) << " + accumulators "
+            << fixed(area.accumulators_um2, 0) << " (SRAM not included)\n";
   const std::filesystem::path dir = output_dir(study, o.out);
   std::filesystem::create_directories(dir);
   stats.write_json(dir / "simulate_stats.json");

@@ -316,6 +316,7 @@ PeMultiplier pe_multiplier(const rtl::Characterization& c) {
   PeMultiplier m;
   m.name = c.design.name;
   m.sc_model = c.design.name;
+  m.area_um2 = c.hardware.area_um2;
   m.table = c.table;
   if (!c.hardware.energy_model.empty()) {
     m.energy = rtl::SwitchingEnergyModel::from_coefficients(c.hardware.energy_model, c.table);
@@ -471,7 +472,39 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   return run;
 }
 
-void report_stats(const ArrayRun& run, StatsTree& out) {
+EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech) {
+  EnergyBreakdown e;
+  e.multipliers_fj = run.total.energy_fj;
+  e.accumulators_fj = static_cast<double>(run.total.operations) * tech.accumulate_fj;
+  const double sram_bytes = static_cast<double>(run.ifmap_reads + run.filter_reads) +
+                            4.0 * static_cast<double>(run.ofmap_reads + run.ofmap_writes);
+  e.sram_fj = sram_bytes * tech.sram_fj_per_byte;
+  e.dram_fj =
+      static_cast<double>(run.dram_read_bytes + run.dram_write_bytes) * tech.dram_fj_per_byte;
+  return e;
+}
+
+AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
+                      const rtl::TechSpec& tech) {
+  AreaBreakdown a;
+  for (std::int64_t j = 0; j < spec.shape.cols; ++j) {
+    const std::string& name = spec.multiplier_map.empty()
+                                  ? multipliers.at(0).name
+                                  : spec.multiplier_map[static_cast<std::size_t>(j)];
+    const auto it = std::find_if(multipliers.begin(), multipliers.end(),
+                                 [&](const PeMultiplier& m) { return m.name == name; });
+    if (it == multipliers.end()) {
+      throw ConfigError("multiplier_map[" + std::to_string(j) + "] names '" + name +
+                        "', which is not one of the multipliers: " + join(multipliers));
+    }
+    a.multipliers_um2 += static_cast<double>(spec.shape.rows) * it->area_um2;
+  }
+  a.accumulators_um2 =
+      static_cast<double>(spec.shape.rows * spec.shape.cols) * tech.accumulator_area_um2;
+  return a;
+}
+
+void report_stats(const ArrayRun& run, StatsTree& out, const rtl::TechSpec* tech) {
   const LayerTiming& t = run.timing;
   auto i64 = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
   StatsTree& array = out.group("array");
@@ -510,8 +543,16 @@ void report_stats(const ArrayRun& run, StatsTree& out) {
                "stationary-input bits changed when a fold latches its operands");
   activity.set("stationary_toggles_in_fold", i64(run.total.stationary_toggles_in_fold), "bits",
                "stationary-input bits changed within folds (0)");
-  out.group("energy").set("multipliers_fj", run.total.energy_fj, "fJ",
-                          "multiplier switching energy (SwitchingEnergyModel per transition)");
+  StatsTree& energy = out.group("energy");
+  energy.set("multipliers_fj", run.total.energy_fj, "fJ",
+             "multiplier switching energy (SwitchingEnergyModel per transition)");
+  if (tech) {
+    const EnergyBreakdown e = energy_of(run, *tech);
+    energy.set("accumulators_fj", e.accumulators_fj, "fJ", "one int32 accumulation per MAC");
+    energy.set("sram_fj", e.sram_fj, "fJ", "SRAM accesses (operands 1 byte, partial sums 4)");
+    energy.set("dram_fj", e.dram_fj, "fJ", "DRAM bytes read and written");
+    energy.set("total_fj", e.total_fj(), "fJ");
+  }
   StatsTree& sram = out.group("sram");
   sram.set("ifmap_reads", i64(run.ifmap_reads), "accesses");
   sram.set("filter_reads", i64(run.filter_reads), "accesses");

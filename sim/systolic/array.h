@@ -76,6 +76,7 @@ struct PeMultiplier {
   std::string sc_model;  // rtl: the library design whose SystemC model it is (empty: `name`)
   rtl::ProductTable table;
   rtl::SwitchingEnergyModel energy;  // energy of one operand transition
+  double area_um2 = 0.0;             // from characterisation (estimated or declared)
 };
 
 // A multiplier type from its characterisation: its name, product table and switching-energy
@@ -167,8 +168,31 @@ struct ArrayRun {
 ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
                        const GemmOperands& operands);
 
-// The run's figures into `out` (schedule, cycles, utilisation, activity, energy, SRAM accesses),
-// with units: e.g. out.at("cycles/compute"), out.at("energy/multipliers_fj").
-void report_stats(const ArrayRun& run, StatsTree& out);
+// Energy of a run by component, with the technology's constants (rtl/tech.h): the multipliers'
+// switching energy from their operand streams; one accumulation per MAC; SRAM accesses (one byte
+// per operand, four per int32 partial sum of the ofmap buffer); DRAM bytes.
+struct EnergyBreakdown {
+  double multipliers_fj = 0.0;
+  double accumulators_fj = 0.0;
+  double sram_fj = 0.0;
+  double dram_fj = 0.0;
+  double total_fj() const { return multipliers_fj + accumulators_fj + sram_fj + dram_fj; }
+};
+EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech);
+
+// Area of the PEs: each column's multiplier (area_um2 of its type) times the rows, plus a 32-bit
+// accumulator per PE. SRAM area is not modelled.
+struct AreaBreakdown {
+  double multipliers_um2 = 0.0;
+  double accumulators_um2 = 0.0;
+  double total_um2() const { return multipliers_um2 + accumulators_um2; }
+};
+AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
+                      const rtl::TechSpec& tech);
+
+// The run's figures into `out` (schedule, cycles, utilisation, activity, energy, SRAM and DRAM
+// accesses), with units: e.g. out.at("cycles/compute"), out.at("energy/multipliers_fj"). With
+// `tech`, also the energy by component (energy/accumulators_fj, sram_fj, dram_fj, total_fj).
+void report_stats(const ArrayRun& run, StatsTree& out, const rtl::TechSpec* tech = nullptr);
 
 }  // namespace hawx::systolic

@@ -116,6 +116,7 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
                              "exact,mul8u_drum4,mul8u_drum4,exact,exact"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("every layer's sums equal the engine's"));
+  EXPECT_THAT(r.out, HasSubstr("pJ = multipliers"));
   EXPECT_THAT(r.out, HasSubstr("/conv1/Conv"));
   const std::string report = test::read_file(dir / "COMPUTE_REPORT.csv");
   EXPECT_THAT(report, HasSubstr("LayerID, Total Cycles, Stall Cycles"));
@@ -123,6 +124,8 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   const auto& conv1 = stats["systolic"]["layers"]["/conv1/Conv"];
   EXPECT_EQ(conv1["cycles"]["compute"].get<std::int64_t>(), 1659);
   EXPECT_GT(conv1["cycles"]["stall"].get<std::int64_t>(), 0);
+  EXPECT_GT(conv1["energy"]["dram_fj"].get<double>(), 0.0);
+  EXPECT_GT(stats["systolic"]["total"]["pe_area_um2"].get<double>(), 0.0);
   // conv2's 16 filters on DRUM-4 have 8 columns of their type: one extra column fold.
   EXPECT_EQ(stats["systolic"]["layers"]["/conv2/Conv"]["folds"]["extra_col"].get<std::int64_t>(),
             1);

@@ -269,5 +269,27 @@ TEST(SynthesisTest, TechFileRejectsUnknownAndInvalidKeys) {
   EXPECT_EQ(TechSpec::load(dir / "good.yaml").output_load_gate_inputs, 1.0);
 }
 
+// The optional accelerator: section (the systolic array's adders, SRAM and DRAM): Horowitz's
+// 45 nm figures by default, overridable, validated like every key.
+TEST(SynthesisTest, TechFileAcceleratorSection) {
+  test::TempDir dir;
+  const std::string gates =
+      "name: t\ngates:\n  area_per_transistor_um2: 0.2\n  net_toggle_energy_fj: 1\n"
+      "  gate_input_toggle_energy_fj: 1\n";
+  test::write_file(dir / "plain.yaml", gates);
+  const TechSpec plain = TechSpec::load(dir / "plain.yaml");
+  EXPECT_EQ(plain.accumulate_fj, 100.0);
+  EXPECT_EQ(plain.sram_fj_per_byte, 1250.0);
+  EXPECT_EQ(plain.dram_fj_per_byte, 160000.0);
+  EXPECT_EQ(plain.accumulator_area_um2, 137.0);
+  test::write_file(dir / "acc.yaml", gates + "accelerator:\n  dram_fj_per_byte: 80000\n");
+  const TechSpec acc = TechSpec::load(dir / "acc.yaml");
+  EXPECT_EQ(acc.dram_fj_per_byte, 80000.0);
+  EXPECT_EQ(acc.accumulate_fj, 100.0);
+  EXPECT_THROW(TechSpec::load(dir / "acc.yaml", {"accelerator.sram_fj_per_byte=-1"}), ConfigError);
+  test::write_file(dir / "typo.yaml", gates + "accelerator:\n  dram_pj_per_byte: 80\n");
+  EXPECT_THROW(TechSpec::load(dir / "typo.yaml"), ConfigError);
+}
+
 }  // namespace
 }  // namespace hawx::rtl

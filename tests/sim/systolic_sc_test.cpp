@@ -329,6 +329,24 @@ TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
     EXPECT_EQ(narrow.dram_write_bytes, static_cast<std::uint64_t>(o.gemm.m * o.gemm.n));
     EXPECT_GE(narrow.dram_read_bytes,
               static_cast<std::uint64_t>(o.gemm.m * o.gemm.k + o.gemm.k * o.gemm.n));
+    // Energy by component with generic45's constants (its defaults: Horowitz 2014, 45 nm).
+    const rtl::TechSpec tech =
+        rtl::TechSpec::load(test::source_dir() / "configs" / "tech" / "generic45.yaml");
+    const EnergyBreakdown e = energy_of(narrow, tech);
+    EXPECT_EQ(e.multipliers_fj, narrow.total.energy_fj);
+    EXPECT_DOUBLE_EQ(e.accumulators_fj, static_cast<double>(o.gemm.macs()) * 100.0);
+    EXPECT_DOUBLE_EQ(e.dram_fj,
+                     static_cast<double>(narrow.dram_read_bytes + narrow.dram_write_bytes) * 1.6e5);
+    EXPECT_DOUBLE_EQ(e.sram_fj,
+                     (static_cast<double>(narrow.ifmap_reads + narrow.filter_reads) +
+                      4.0 * static_cast<double>(narrow.ofmap_reads + narrow.ofmap_writes)) *
+                         1250.0);
+    EXPECT_EQ(energy_of(ideal, tech).dram_fj, 0.0);
+    const AreaBreakdown area = area_of(spec, multipliers, tech);
+    EXPECT_DOUBLE_EQ(area.multipliers_um2,
+                     2 * 4 * (multipliers[0].area_um2 + multipliers[1].area_um2));
+    EXPECT_GT(multipliers[1].area_um2, 0.0);
+    EXPECT_DOUBLE_EQ(area.accumulators_um2, 16 * 137.0);
   }
 }
 
