@@ -4,15 +4,17 @@
 // the layer's int32 outputs, its cycles, and the switching activity and energy of every PE's
 // multiplier. docs/systolic.md describes the model; timing.h the cycle formulas it follows.
 //
-// Modules (array.cpp): a controller that advances fold by fold; the PE array; the ifmap and
-// filter SRAM buffers it reads and the ofmap buffer it accumulates into. Two data paths with
-// identical results (outputs, cycles, toggles, energy, SRAM accesses):
+// Modules (array_modules.h): a controller that advances fold by fold; the PE array; the ifmap
+// and filter SRAM buffers it reads and the ofmap buffer it accumulates into; unless the memory is
+// ideal, a DRAM that fills the double-buffered SRAMs, folds stalling until their tiles arrive
+// (MemorySpec). Two data paths with identical results (outputs, cycles, stalls, toggles, energy,
+// SRAM and DRAM accesses):
 //   lut  (default) the array is not clocked: per fold, each PE's operand sequence, in the order
 //        the systolic schedule feeds it, is walked; products come from the multiplier's
 //        ProductTable; the controller waits cycles_per_fold clock periods per fold.
 //   rtl  every PE instantiates the verilated SystemC model of its column's multiplier
-//        (rtl/sc_models.h) and the array is clocked cycle by cycle (sc_clock): activations move
-//        right and partial sums down through PE registers; optionally a VCD of one PE.
+//        (rtl/sc_models.h) and the array is clocked cycle by cycle (sc_clock): operands and
+//        partial sums move through PE registers; optionally a VCD of one PE.
 //
 // Dataflows (timing.h): ws keeps filter taps in the PEs and streams the ifmap (columns hold
 // filters, N; T = M ofmap pixels); is keeps im2col windows in the PEs and streams the filters
