@@ -253,7 +253,16 @@ void run_config(const Options& o) {
   }
   std::cout << "test image " << image << " (label "
             << model.test.class_names[model.test.labels[image]] << ")\n";
-  std::cout << "  " << std::left << std::setw(24) << "layer" << std::setw(18) << "multiplier"
+  std::size_t name_width = 6;
+  std::size_t multiplier_width = 11;
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    name_width =
+        std::max(name_width, net.layers[static_cast<std::size_t>(compute[i])].name.size() + 2);
+    multiplier_width = std::max(multiplier_width, per_layer[i].size() + 2);
+  }
+  const int nw = static_cast<int>(name_width);
+  const int mw = static_cast<int>(multiplier_width);
+  std::cout << "  " << std::left << std::setw(nw) << "layer" << std::setw(mw) << "multiplier"
             << std::setw(18) << "GEMM M x K x N" << std::right
             << "  folds (extra)  compute cycles  stall cycles  overall util %  multiplier pJ\n";
 
@@ -296,7 +305,7 @@ void run_config(const Options& o) {
                              std::to_string(operands.gemm.n);
     const std::string folds =
         std::to_string(r.folds) + " (" + std::to_string(r.mapping.extra_col_folds()) + ")";
-    std::cout << "  " << std::left << std::setw(24) << l.name << std::setw(18) << per_layer[i]
+    std::cout << "  " << std::left << std::setw(nw) << l.name << std::setw(mw) << per_layer[i]
               << std::setw(18) << gemm << std::right << std::setw(13) << folds << std::setw(16)
               << r.compute_cycles << std::setw(14) << r.stall_cycles << std::setw(16)
               << fixed(t.overall_util_percent, 2) << std::setw(15)
