@@ -237,11 +237,17 @@ void run_config(const Options& o) {
 
   std::string map;
   for (const auto& n : cfg.multiplier_map) map += (map.empty() ? "" : ", ") + n;
+  if (cfg.multi_unit) {
+    for (const auto& n : c.names) map += (map.empty() ? "" : ", ") + n;
+    map = "multi-unit PEs (" + map + ")";
+  }
   std::cout << "model " << study.spec.model->onnx.string() << " on a " << cfg.shape.rows << "x"
             << cfg.shape.cols << " " << sys::dataflow_name(cfg.dataflow) << " array ("
             << sys::data_path_name(cfg.data_path) << "); columns: " << map
-            << (cfg.multiplier_map.size() < static_cast<std::size_t>(cfg.shape.cols) ? " (repeated)"
-                                                                                     : "")
+            << (!cfg.multi_unit &&
+                        cfg.multiplier_map.size() < static_cast<std::size_t>(cfg.shape.cols)
+                    ? " (repeated)"
+                    : "")
             << "; memory: ";
   if (cfg.memory.ideal) {
     std::cout << "ideal (no stalls)\n";

@@ -152,11 +152,10 @@ class ArrayTop {
     for (std::size_t i = 0; i < rows; ++i) (*rtl_controller_->x_left[i])(*x_[i * (cols + 1)]);
     for (std::size_t i = 0; i < rows; ++i) {
       for (std::size_t j = 0; j < cols; ++j) {
-        const PeMultiplier& m = schedule_.multiplier_of_column(static_cast<std::int64_t>(j));
         const std::string name = "pe_" + std::to_string(i) + "_" + std::to_string(j);
-        const rtl::ScMultiplierFactory factory = rtl::sc_multiplier_factory(sc_model_of(m));
+        const auto col = static_cast<std::int64_t>(j);
         if (os) {
-          auto pe = std::make_unique<sc::RtlOsPe>(name.c_str(), schedule_, m, factory);
+          auto pe = std::make_unique<sc::RtlOsPe>(name.c_str(), schedule_, col);
           pe->clk(*clock_);
           pe->x_in(*x_[i * (cols + 1) + j]);
           pe->x_out(*x_[i * (cols + 1) + j + 1]);
@@ -166,7 +165,7 @@ class ArrayTop {
           rtl_os_pes_.push_back(std::move(pe));
           continue;
         }
-        auto pe = std::make_unique<sc::RtlPe>(name.c_str(), schedule_, m, factory);
+        auto pe = std::make_unique<sc::RtlPe>(name.c_str(), schedule_, col);
         pe->clk(*clock_);
         pe->latch(latch_);
         pe->x_in(*x_[i * (cols + 1) + j]);
@@ -345,6 +344,16 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   }
   const auto cols = static_cast<std::size_t>(spec.shape.cols);
   std::vector<std::uint16_t> column_multiplier(cols, 0);
+  if (spec.multi_unit) {
+    if (!spec.multiplier_map.empty()) {
+      throw ConfigError("multi-unit PEs carry every multiplier; multiplier_map must be empty");
+    }
+    if (spec.dataflow == Dataflow::kInputStationary) {
+      throw ConfigError(
+          "multi-unit PEs are modelled for the ws and os dataflows, not is (its "
+          "PEs would switch units within a fold)");
+    }
+  }
   if (!spec.multiplier_map.empty()) {
     if (spec.multiplier_map.size() != cols) {
       throw ConfigError("multiplier_map has " + std::to_string(spec.multiplier_map.size()) +
@@ -362,8 +371,13 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
     }
   }
   if (spec.data_path == DataPath::kRtl) {
-    for (std::uint16_t t : column_multiplier)
-      rtl::sc_multiplier_factory(sc_model_of(multipliers[t]));
+    // Every SystemC model the PEs will instantiate exists (a clear error before any is made).
+    for (std::size_t t = 0; t < multipliers.size(); ++t) {
+      const bool used =
+          spec.multi_unit || std::find(column_multiplier.begin(), column_multiplier.end(), t) !=
+                                 column_multiplier.end();
+      if (used) rtl::sc_multiplier_factory(sc_model_of(multipliers[t]));
+    }
     if (!spec.vcd.empty() && (spec.vcd_row < 0 || spec.vcd_row >= spec.shape.rows ||
                               spec.vcd_col < 0 || spec.vcd_col >= spec.shape.cols)) {
       throw ConfigError("the VCD's PE (" + std::to_string(spec.vcd_row) + ", " +
@@ -385,7 +399,12 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   }
   ArrayRun run;
   run.timing = time_gemm(operands.gemm, spec.shape, spec.dataflow);
-  if (spec.dataflow != Dataflow::kInputStationary) {
+  if (spec.multi_unit) {
+    // Every PE has every unit: the filters fill the columns in order, as on a homogeneous array.
+    run.mapping = map_filters_to_columns(
+        column_multiplier, std::vector<std::uint16_t>(operands.filter_multiplier.size(), 0),
+        {"any multiplier"});
+  } else if (spec.dataflow != Dataflow::kInputStationary) {
     // ws, os: columns hold filters.
     run.mapping = map_filters_to_columns(column_multiplier, operands.filter_multiplier, names);
   } else {
@@ -426,6 +445,8 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   schedule.mapping = &run.mapping;
   schedule.multipliers = &multipliers;
   schedule.column_multiplier = column_multiplier;
+  schedule.multi_unit = spec.multi_unit;
+  schedule.filter_multiplier = &operands.filter_multiplier;
 
   if (!spec.memory.ideal) check_memory(spec.memory, schedule);
 
@@ -487,7 +508,12 @@ EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech) {
 AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
                       const rtl::TechSpec& tech) {
   AreaBreakdown a;
-  for (std::int64_t j = 0; j < spec.shape.cols; ++j) {
+  for (std::int64_t j = 0; spec.multi_unit && j < spec.shape.cols; ++j) {
+    for (const PeMultiplier& m : multipliers) {
+      a.multipliers_um2 += static_cast<double>(spec.shape.rows) * m.area_um2;
+    }
+  }
+  for (std::int64_t j = 0; !spec.multi_unit && j < spec.shape.cols; ++j) {
     const std::string& name = spec.multiplier_map.empty()
                                   ? multipliers.at(0).name
                                   : spec.multiplier_map[static_cast<std::size_t>(j)];

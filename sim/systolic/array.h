@@ -106,6 +106,11 @@ struct ArraySpec {
   // Empty: every column has the first multiplier.
   std::vector<std::string> multiplier_map;
   DataPath data_path = DataPath::kLut;
+  // Multi-unit PEs: every PE carries one unit of each multiplier with a select, and uses the
+  // unit assigned to the filter it works for; any filter fits any column (no extra folds), the
+  // area is the sum of the units, the energy that of the active unit (idle units' inputs are
+  // held; their leakage is not modelled). multiplier_map must then be empty. ws and os only.
+  bool multi_unit = false;
   MemorySpec memory;
   // rtl: when not empty, a VCD file of PE (vcd_row, vcd_col): clock, multiplier inputs and
   // output, partial sum.
@@ -182,8 +187,9 @@ struct EnergyBreakdown {
 };
 EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech);
 
-// Area of the PEs: each column's multiplier (area_um2 of its type) times the rows, plus a 32-bit
-// accumulator per PE. SRAM area is not modelled.
+// Area of the PEs: each column's multiplier (area_um2 of its type) times the rows (multi-unit
+// PEs: every multiplier in every PE), plus a 32-bit accumulator per PE. SRAM area is not
+// modelled.
 struct AreaBreakdown {
   double multipliers_um2 = 0.0;
   double accumulators_um2 = 0.0;

@@ -25,13 +25,22 @@ SystolicConfig SystolicConfig::read(const config::Section& s) {
           .one_of({"lut", "rtl"})
           .doc("lut: product tables, no clocking of PEs (fast); rtl: every PE instantiates its "
                "multiplier's verilated SystemC model, clocked cycle by cycle (validation)")));
+  c.multi_unit = s.read(Param<bool>("multi_unit")
+                            .def(false)
+                            .doc("every PE carries one unit of each study multiplier with a "
+                                 "select (area: all units; no multiplier_map; ws and os)"));
+  if (c.multi_unit && s.has("multiplier_map")) {
+    s.fail("multiplier_map", "multi_unit PEs carry every multiplier; leave multiplier_map out");
+  }
   c.multiplier_map = s.read(
       Param<std::vector<std::string>>("multiplier_map")
           .def({"exact"})
           .doc("multiplier of each PE column, by study name ('exact' or a multipliers[] name); "
                "the list repeats over the columns, so its length must divide cols"));
-  if (c.multiplier_map.empty() ||
-      c.shape.cols % static_cast<std::int64_t>(c.multiplier_map.size()) != 0) {
+  if (c.multi_unit) c.multiplier_map.clear();
+  if ((!c.multi_unit && c.multiplier_map.empty()) ||
+      (!c.multiplier_map.empty() &&
+       c.shape.cols % static_cast<std::int64_t>(c.multiplier_map.size()) != 0)) {
     s.fail("multiplier_map", "expected a non-empty list whose length divides cols (" +
                                  std::to_string(c.shape.cols) + "), got " +
                                  std::to_string(c.multiplier_map.size()) + " names");
@@ -90,7 +99,8 @@ ArraySpec SystolicConfig::array_spec() const {
   spec.dataflow = dataflow;
   spec.data_path = data_path;
   spec.memory = memory;
-  for (std::int64_t j = 0; j < shape.cols; ++j) {
+  spec.multi_unit = multi_unit;
+  for (std::int64_t j = 0; !multi_unit && j < shape.cols; ++j) {
     spec.multiplier_map.push_back(
         multiplier_map[static_cast<std::size_t>(j) % multiplier_map.size()]);
   }

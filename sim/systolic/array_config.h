@@ -30,8 +30,10 @@ struct SystolicConfig {
   ArrayShape shape{16, 16};
   Dataflow dataflow = Dataflow::kWeightStationary;
   DataPath data_path = DataPath::kLut;
-  // Multiplier names, repeated over the columns (its length divides cols).
+  // Multiplier names, repeated over the columns (its length divides cols); empty with
+  // multi_unit.
   std::vector<std::string> multiplier_map = {"exact"};
+  bool multi_unit = false;  // every PE carries every multiplier (ArraySpec::multi_unit)
   MemorySpec memory;
   std::int64_t image = 0;  // index into the test set
   std::filesystem::path vcd;

@@ -87,20 +87,56 @@ std::ostream& operator<<(std::ostream& out, const PsumToken& t) {
   return out << "psum(" << t.sum << ", step " << t.index << ", item " << t.item << ")";
 }
 
-void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
-                       bool latch_edge, StationaryInput stationary) {
-  if (a == pe.a && b == pe.b) return;
-  const unsigned a_toggles = popcount8(static_cast<std::uint8_t>(a ^ pe.a));
-  const unsigned b_toggles = popcount8(static_cast<std::uint8_t>(b ^ pe.b));
+void record_transition(PeState& pe, std::size_t unit, const PeMultiplier& multiplier,
+                       std::uint8_t a, std::uint8_t b, bool latch_edge,
+                       StationaryInput stationary) {
+  std::array<std::uint8_t, 2>& held = pe.inputs[unit];
+  if (a == held[0] && b == held[1]) return;
+  const unsigned a_toggles = popcount8(static_cast<std::uint8_t>(a ^ held[0]));
+  const unsigned b_toggles = popcount8(static_cast<std::uint8_t>(b ^ held[1]));
   pe.activity.a_toggles += a_toggles;
   pe.activity.b_toggles += b_toggles;
   if (stationary != StationaryInput::kNone) {
     (latch_edge ? pe.activity.stationary_toggles_latch : pe.activity.stationary_toggles_in_fold) +=
         stationary == StationaryInput::kB ? b_toggles : a_toggles;
   }
-  pe.activity.energy_fj += multiplier.energy.energy_fj(pe.a, pe.b, a, b);
-  pe.a = a;
-  pe.b = b;
+  pe.activity.energy_fj += multiplier.energy.energy_fj(held[0], held[1], a, b);
+  held = {a, b};
+}
+
+MultiplierUnits::MultiplierUnits(const Schedule& schedule, std::int64_t col) {
+  for (std::size_t u = 0; u < schedule.units(); ++u) {
+    Unit unit;
+    unit.multiplier = &schedule.unit_multiplier(col, u);
+    const std::string suffix = schedule.units() == 1 ? "" : "_" + std::to_string(u);
+    unit.a = std::make_unique<rtl::ScSignal32>(("mul_a" + suffix).c_str());
+    unit.b = std::make_unique<rtl::ScSignal32>(("mul_b" + suffix).c_str());
+    unit.p = std::make_unique<rtl::ScSignal32>(("mul_p" + suffix).c_str());
+    const std::string& model =
+        unit.multiplier->sc_model.empty() ? unit.multiplier->name : unit.multiplier->sc_model;
+    unit.model = rtl::sc_multiplier_factory(model)(("multiplier" + suffix).c_str(), *unit.a,
+                                                   *unit.b, *unit.p);
+    units_.push_back(std::move(unit));
+  }
+}
+
+std::int32_t MultiplierUnits::product(std::size_t unit) const {
+  const std::uint32_t raw = units_[unit].p->read() & 0xFFFFu;
+  return units_[unit].multiplier->table.is_signed()
+             ? static_cast<std::int32_t>(static_cast<std::int16_t>(raw))
+             : static_cast<std::int32_t>(raw);
+}
+
+void MultiplierUnits::observe(PeState& state, bool latch_edge, StationaryInput stationary) const {
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    record_transition(state, u, *units_[u].multiplier,
+                      static_cast<std::uint8_t>(units_[u].a->read()),
+                      static_cast<std::uint8_t>(units_[u].b->read()), latch_edge, stationary);
+  }
+}
+
+void MultiplierUnits::make_sensitive(sc_core::sc_sensitive& sensitive) const {
+  for (const Unit& u : units_) sensitive << *u.a << *u.b;
 }
 
 // ---- memory ----
@@ -150,7 +186,7 @@ LutPeArray::LutPeArray(const sc_core::sc_module_name& name, const Schedule& sche
       ifmap_(ifmap),
       filters_(filters),
       ofmap_(ofmap),
-      pes_(static_cast<std::size_t>(schedule.rows * schedule.cols)),
+      pes_(static_cast<std::size_t>(schedule.rows * schedule.cols), PeState(schedule.units())),
       row_operands_(static_cast<std::size_t>(schedule.time)),
       column_sums_(static_cast<std::size_t>(schedule.cols * schedule.time)),
       column_operands_(
@@ -186,7 +222,8 @@ void LutPeArray::run_output_stationary_fold(const Schedule::FoldPlan& plan) {
       const std::int64_t f = s.item(plan, j);
       if (f < 0) continue;  // idle column: inputs held
       PeState& pe = pes_[static_cast<std::size_t>(i * s.cols + j)];
-      const PeMultiplier& mul = s.multiplier_of_column(j);
+      const std::size_t unit = s.unit_for(f);
+      const PeMultiplier& mul = s.unit_multiplier(j, unit);
       const std::int16_t* w = column_operands_.data() + static_cast<std::size_t>(j) * taps;
       std::int32_t sum = 0;
       for (std::size_t k = 0; k < taps; ++k) {
@@ -195,7 +232,7 @@ void LutPeArray::run_output_stationary_fold(const Schedule::FoldPlan& plan) {
         const std::uint8_t b = s.operand(w[k]);
         sum = wrap_add(sum, s.signed_product(mul.table.at(a, b), x, w[k]));
         ++pe.activity.operations;
-        record_transition(pe, mul, a, b, false, StationaryInput::kNone);
+        record_transition(pe, unit, mul, a, b, false, StationaryInput::kNone);
       }
       ofmap_.accumulate(s.output_address(f, pixel), sum);
     }
@@ -221,11 +258,13 @@ void LutPeArray::run_stationary_fold(const Schedule::FoldPlan& plan) {
       const std::int64_t item = s.item(plan, j);
       if (item < 0) continue;  // idle column: inputs held
       PeState& pe = pes_[static_cast<std::size_t>(i * s.cols + j)];
-      const PeMultiplier& mul = s.multiplier_of_column(j);
+      // Multi-unit PEs (ws only): the unit of the column's filter.
+      const std::size_t unit = s.weight_stationary() ? s.unit_for(item) : 0;
+      const PeMultiplier& mul = s.unit_multiplier(j, unit);
       const int held = stationary.read(static_cast<std::size_t>(item * s.k + tap));
       std::int32_t* sums = column_sums_.data() + static_cast<std::size_t>(j) * steps;
-      std::uint8_t a = pe.a;
-      std::uint8_t b = pe.b;
+      std::uint8_t a = pe.inputs[unit][0];
+      std::uint8_t b = pe.inputs[unit][1];
       (stationary_is_b ? b : a) = s.operand(held);
       auto multiply = [&](std::size_t t) {
         const int x = s.activation(held, row_operands_[t]);
@@ -239,10 +278,10 @@ void LutPeArray::run_stationary_fold(const Schedule::FoldPlan& plan) {
       // arrives at that same edge.
       std::size_t t = 0;
       if (i == 0 && j == 0 && steps > 0) multiply(t++);
-      record_transition(pe, mul, a, b, true, held_input);
+      record_transition(pe, unit, mul, a, b, true, held_input);
       for (; t < steps; ++t) {
         multiply(t);
-        record_transition(pe, mul, a, b, false, held_input);
+        record_transition(pe, unit, mul, a, b, false, held_input);
       }
     }
   }
@@ -285,8 +324,7 @@ void LutController::run() {
 
 // ---- rtl data path ----
 
-RtlPe::RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule,
-             const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory)
+RtlPe::RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule, std::int64_t col)
     : sc_core::sc_module(name),
       clk("clk"),
       latch("latch"),
@@ -297,16 +335,13 @@ RtlPe::RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule,
       psum_in("psum_in"),
       psum_out("psum_out"),
       schedule_(schedule),
-      multiplier_(multiplier),
-      a_("mul_a"),
-      b_("mul_b"),
-      p_("mul_p"),
-      model_(factory("multiplier", a_, b_, p_)) {
+      units_(schedule, col),
+      state_(units_.size()) {
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();
   SC_METHOD(on_operands);
-  sensitive << a_ << b_;
+  units_.make_sensitive(sensitive);
   dont_initialize();
 }
 
@@ -321,10 +356,7 @@ void RtlPe::on_clock() {
                              std::to_string(out.index) + " meets the product of step " +
                              std::to_string(mul_index_));
     }
-    const std::uint32_t raw = p_.read() & 0xFFFFu;
-    const std::int32_t p = multiplier_.table.is_signed()
-                               ? static_cast<std::int32_t>(static_cast<std::int16_t>(raw))
-                               : static_cast<std::int32_t>(raw);
+    const std::int32_t p = units_.product(mul_unit_);
     out.sum = wrap_add(out.sum,
                        schedule_.signed_product(p, schedule_.activation(stationary_, mul_streamed_),
                                                 schedule_.weight(stationary_, mul_streamed_)));
@@ -340,24 +372,24 @@ void RtlPe::on_clock() {
   if (latch_edge_) {
     item_ = w.item;
     stationary_ = w.value;
-    if (item_ >= 0) (stationary_is_b ? b_ : a_).write(schedule_.operand(stationary_));
+    if (item_ >= 0) {
+      unit_ = schedule_.weight_stationary() ? schedule_.unit_for(item_) : 0;
+      (stationary_is_b ? units_.b(unit_) : units_.a(unit_)).write(schedule_.operand(stationary_));
+    }
   }
   mul_valid_ = x.index >= 0 && item_ >= 0;
   if (mul_valid_) {
-    (stationary_is_b ? a_ : b_).write(schedule_.operand(x.value));
+    mul_unit_ = unit_;
+    (stationary_is_b ? units_.a(unit_) : units_.b(unit_)).write(schedule_.operand(x.value));
     mul_streamed_ = x.value;
     mul_index_ = x.index;
     ++state_.activity.operations;
   }
 }
 
-void RtlPe::on_operands() {
-  record_transition(state_, multiplier_, static_cast<std::uint8_t>(a_.read()),
-                    static_cast<std::uint8_t>(b_.read()), latch_edge_, stationary_input(schedule_));
-}
+void RtlPe::on_operands() { units_.observe(state_, latch_edge_, stationary_input(schedule_)); }
 
-RtlOsPe::RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule,
-                 const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory)
+RtlOsPe::RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule, std::int64_t col)
     : sc_core::sc_module(name),
       clk("clk"),
       x_in("x_in"),
@@ -366,16 +398,13 @@ RtlOsPe::RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule,
       w_out("w_out"),
       sum_out("sum_out"),
       schedule_(schedule),
-      multiplier_(multiplier),
-      a_("mul_a"),
-      b_("mul_b"),
-      p_("mul_p"),
-      model_(factory("multiplier", a_, b_, p_)) {
+      units_(schedule, col),
+      state_(units_.size()) {
   SC_METHOD(on_clock);
   sensitive << clk.pos();
   dont_initialize();
   SC_METHOD(on_operands);
-  sensitive << a_ << b_;
+  units_.make_sensitive(sensitive);
   dont_initialize();
 }
 
@@ -386,10 +415,7 @@ void RtlOsPe::on_clock() {
   // leaves for the ofmap buffer.
   PsumToken out;
   if (mul_valid_) {
-    const std::uint32_t raw = p_.read() & 0xFFFFu;
-    const std::int32_t p = multiplier_.table.is_signed()
-                               ? static_cast<std::int32_t>(static_cast<std::int16_t>(raw))
-                               : static_cast<std::int32_t>(raw);
+    const std::int32_t p = units_.product(mul_unit_);
     sum_ = wrap_add(mul_step_ == 0 ? 0 : sum_, schedule_.signed_product(p, mul_x_, mul_w_));
     if (mul_step_ == schedule_.k - 1) out = {sum_, pixel_, filter_};
   }
@@ -403,8 +429,9 @@ void RtlOsPe::on_clock() {
                              " of the ifmap meets tap " + std::to_string(w.index) +
                              " of the filter");
     }
-    a_.write(schedule_.operand(x.value));
-    b_.write(schedule_.operand(w.value));
+    mul_unit_ = schedule_.unit_for(w.item);
+    units_.a(mul_unit_).write(schedule_.operand(x.value));
+    units_.b(mul_unit_).write(schedule_.operand(w.value));
     mul_x_ = x.value;
     mul_w_ = w.value;
     mul_step_ = x.index;
@@ -414,10 +441,7 @@ void RtlOsPe::on_clock() {
   }
 }
 
-void RtlOsPe::on_operands() {
-  record_transition(state_, multiplier_, static_cast<std::uint8_t>(a_.read()),
-                    static_cast<std::uint8_t>(b_.read()), false, StationaryInput::kNone);
-}
+void RtlOsPe::on_operands() { units_.observe(state_, false, StationaryInput::kNone); }
 
 RtlController::RtlController(const sc_core::sc_module_name& name, const Schedule& schedule,
                              Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters,

@@ -4,6 +4,7 @@
 // Internal to sim/systolic: array.cpp builds them; tests use simulate_gemm().
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <ostream>
@@ -41,6 +42,10 @@ struct Schedule {
   const ColumnMapping* mapping = nullptr;
   const std::vector<PeMultiplier>* multipliers = nullptr;
   std::vector<std::uint16_t> column_multiplier;  // per column: index into multipliers
+  // Multi-unit PEs: every PE carries one unit of each multiplier and selects the one assigned to
+  // the filter it works for (filter_multiplier: per filter, an index into multipliers).
+  bool multi_unit = false;
+  const std::vector<std::uint16_t>* filter_multiplier = nullptr;
 
   bool weight_stationary() const { return dataflow == Dataflow::kWeightStationary; }
   bool output_stationary() const { return dataflow == Dataflow::kOutputStationary; }
@@ -56,8 +61,14 @@ struct Schedule {
     return static_cast<std::size_t>(dataflow == Dataflow::kInputStationary ? step * m + item
                                                                            : item * m + step);
   }
-  const PeMultiplier& multiplier_of_column(std::int64_t col) const {
-    return (*multipliers)[column_multiplier[static_cast<std::size_t>(col)]];
+  // Multiplier units per PE, and the unit (and its multiplier) PE column `col` uses for
+  // `filter` (single-unit PEs: unit 0, the column's multiplier).
+  std::size_t units() const { return multi_unit ? multipliers->size() : 1; }
+  std::size_t unit_for(std::int64_t filter) const {
+    return multi_unit ? (*filter_multiplier)[static_cast<std::size_t>(filter)] : 0;
+  }
+  const PeMultiplier& unit_multiplier(std::int64_t col, std::size_t unit) const {
+    return (*multipliers)[multi_unit ? unit : column_multiplier[static_cast<std::size_t>(col)]];
   }
   // The 8-bit pattern a multiplier input sees for an operand value.
   std::uint8_t operand(int value) const {
@@ -160,10 +171,11 @@ inline void sc_trace(sc_core::sc_trace_file*, const StreamToken&, const std::str
 inline void sc_trace(sc_core::sc_trace_file*, const StationaryToken&, const std::string&) {}
 inline void sc_trace(sc_core::sc_trace_file*, const PsumToken&, const std::string&) {}
 
-// Per PE: the multiplier inputs it holds and its activity.
+// Per PE: the inputs each of its multiplier units holds (a, b; one unit unless the PEs are
+// multi-unit) and its activity.
 struct PeState {
-  std::uint8_t a = 0;
-  std::uint8_t b = 0;
+  explicit PeState(std::size_t units = 1) : inputs(units, {0, 0}) {}
+  std::vector<std::array<std::uint8_t, 2>> inputs;
   PeActivity activity;
 };
 
@@ -181,9 +193,38 @@ inline StationaryInput stationary_input(const Schedule& s) {
   return StationaryInput::kNone;
 }
 
-// Records one change of a PE's multiplier inputs to (a, b) (nothing when neither changes).
-void record_transition(PeState& pe, const PeMultiplier& multiplier, std::uint8_t a, std::uint8_t b,
-                       bool latch_edge, StationaryInput stationary);
+// Records one change of the inputs of a PE's multiplier unit to (a, b) (nothing when neither
+// changes).
+void record_transition(PeState& pe, std::size_t unit, const PeMultiplier& multiplier,
+                       std::uint8_t a, std::uint8_t b, bool latch_edge, StationaryInput stationary);
+
+// The multiplier units of one rtl PE: a verilated SystemC model per multiplier it carries, each
+// with its own input and output signals (an idle unit's inputs are held). Made inside the PE's
+// constructor, so that the models are its children.
+class MultiplierUnits {
+ public:
+  MultiplierUnits(const Schedule& schedule, std::int64_t col);
+  std::size_t size() const { return units_.size(); }
+  rtl::ScSignal32& a(std::size_t unit) { return *units_[unit].a; }
+  rtl::ScSignal32& b(std::size_t unit) { return *units_[unit].b; }
+  const rtl::ScSignal32& a(std::size_t unit) const { return *units_[unit].a; }
+  const rtl::ScSignal32& b(std::size_t unit) const { return *units_[unit].b; }
+  const rtl::ScSignal32& p(std::size_t unit) const { return *units_[unit].p; }
+  // The unit's product for its current inputs, as a signed value.
+  std::int32_t product(std::size_t unit) const;
+  // Records the transitions of every unit whose inputs changed since last observed.
+  void observe(PeState& state, bool latch_edge, StationaryInput stationary) const;
+  // Sensitivity to every unit's inputs.
+  void make_sensitive(sc_core::sc_sensitive& sensitive) const;
+
+ private:
+  struct Unit {
+    const PeMultiplier* multiplier = nullptr;
+    std::unique_ptr<rtl::ScSignal32> a, b, p;
+    std::unique_ptr<sc_core::sc_module> model;
+  };
+  std::vector<Unit> units_;
+};
 
 // The lut data path: the array walked fold by fold, without a clock.
 class LutPeArray : public sc_core::sc_module {
@@ -292,28 +333,27 @@ class RtlPe : public sc_core::sc_module {
   sc_core::sc_out<PsumToken> psum_out;
 
   SC_HAS_PROCESS(RtlPe);
-  RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule,
-        const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory);
+  RtlPe(const sc_core::sc_module_name& name, const Schedule& schedule, std::int64_t col);
   const PeState& state() const { return state_; }
-  // The multiplier's ports (for tracing).
-  const rtl::ScSignal32& mul_a() const { return a_; }
-  const rtl::ScSignal32& mul_b() const { return b_; }
-  const rtl::ScSignal32& mul_p() const { return p_; }
+  // The first multiplier unit's ports (for tracing).
+  const rtl::ScSignal32& mul_a() const { return units_.a(0); }
+  const rtl::ScSignal32& mul_b() const { return units_.b(0); }
+  const rtl::ScSignal32& mul_p() const { return units_.p(0); }
 
  private:
   void on_clock();
-  void on_operands();  // observes the multiplier's inputs: toggles and energy
+  void on_operands();  // observes the multipliers' inputs: toggles and energy
 
   // Parameters.
   const Schedule& schedule_;
-  const PeMultiplier& multiplier_;
-  // Signals and sub-modules.
-  rtl::ScSignal32 a_, b_, p_;
-  std::unique_ptr<sc_core::sc_module> model_;
+  // Sub-modules.
+  MultiplierUnits units_;
   // State.
   int stationary_ = 0;
   std::int64_t item_ = -1;
-  bool mul_valid_ = false;  // a and b hold a valid operation this cycle
+  std::size_t unit_ = 0;      // the unit the latched item uses
+  std::size_t mul_unit_ = 0;  // the unit of this cycle's operation
+  bool mul_valid_ = false;    // a and b hold a valid operation this cycle
   int mul_streamed_ = 0;
   std::int64_t mul_index_ = -1;
   bool latch_edge_ = false;
@@ -335,12 +375,11 @@ class RtlOsPe : public sc_core::sc_module {
   sc_core::sc_out<PsumToken> sum_out;
 
   SC_HAS_PROCESS(RtlOsPe);
-  RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule,
-          const PeMultiplier& multiplier, rtl::ScMultiplierFactory factory);
+  RtlOsPe(const sc_core::sc_module_name& name, const Schedule& schedule, std::int64_t col);
   const PeState& state() const { return state_; }
-  const rtl::ScSignal32& mul_a() const { return a_; }
-  const rtl::ScSignal32& mul_b() const { return b_; }
-  const rtl::ScSignal32& mul_p() const { return p_; }
+  const rtl::ScSignal32& mul_a() const { return units_.a(0); }
+  const rtl::ScSignal32& mul_b() const { return units_.b(0); }
+  const rtl::ScSignal32& mul_p() const { return units_.p(0); }
 
  private:
   void on_clock();
@@ -348,11 +387,10 @@ class RtlOsPe : public sc_core::sc_module {
 
   // Parameters.
   const Schedule& schedule_;
-  const PeMultiplier& multiplier_;
-  // Signals and sub-modules.
-  rtl::ScSignal32 a_, b_, p_;
-  std::unique_ptr<sc_core::sc_module> model_;
+  // Sub-modules.
+  MultiplierUnits units_;
   // State.
+  std::size_t mul_unit_ = 0;
   bool mul_valid_ = false;
   int mul_x_ = 0;
   int mul_w_ = 0;

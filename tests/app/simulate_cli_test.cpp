@@ -134,6 +134,11 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
       {config, "--out", dir.path().string(), "-p", "systolic.multiplier_map=[exact, nope]"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_THAT(bad.err, HasSubstr("no multiplier 'nope' in the study"));
+  const Result both =
+      simulate({config, "--out", dir.path().string(), "-p", "systolic.multi_unit=true"});
+  EXPECT_EQ(both.code, 2);
+  EXPECT_THAT(both.err,
+              HasSubstr("multi_unit PEs carry every multiplier; leave multiplier_map out"));
 }
 
 TEST(SimulateCliTest, BadTopologyExitsThree) {

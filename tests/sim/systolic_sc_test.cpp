@@ -350,6 +350,44 @@ TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
   }
 }
 
+// Multi-unit PEs: every PE carries both multipliers and selects the filter's; no extra folds
+// where a per-column map needs one, at the area of both units in every PE. Both data paths agree,
+// and the outputs are those of the same per-filter assignment.
+TEST(SystolicScTest, MultiUnitPesNeedNoExtraFolds) {
+  const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
+  const rtl::TechSpec tech =
+      rtl::TechSpec::load(test::source_dir() / "configs" / "tech" / "generic45.yaml");
+  for (const Dataflow dataflow : {Dataflow::kWeightStationary, Dataflow::kOutputStationary}) {
+    SCOPED_TRACE(dataflow_name(dataflow));
+    std::mt19937 random(17);
+    const GemmOperands o = random_conv(random, false, 4, {0, 0, 0, 1});
+    ArraySpec mapped;
+    mapped.shape = {4, 4};
+    mapped.dataflow = dataflow;
+    mapped.multiplier_map = {"mul8u_exact", "mul8u_drum4", "mul8u_exact", "mul8u_drum4"};
+    const ArrayRun per_column = simulate_gemm(mapped, multipliers, o);
+    ArraySpec multi = mapped;
+    multi.multiplier_map.clear();
+    multi.multi_unit = true;
+    const ArrayRun lut = simulate_gemm(multi, multipliers, o);
+    multi.data_path = DataPath::kRtl;
+    const ArrayRun rtl = simulate_gemm(multi, multipliers, o);
+
+    EXPECT_EQ(per_column.col_folds, 2);  // three exact filters, two exact columns
+    EXPECT_EQ(lut.col_folds, 1);
+    EXPECT_EQ(lut.extra_cycles, 0);
+    EXPECT_LT(lut.compute_cycles, per_column.compute_cycles);
+    EXPECT_EQ(lut.ofmap, reference(o, multipliers));
+    EXPECT_EQ(lut.ofmap, per_column.ofmap);
+    expect_same_run(lut, rtl);
+    EXPECT_EQ(lut.total.operations, per_column.total.operations);
+    EXPECT_DOUBLE_EQ(area_of(multi, multipliers, tech).multipliers_um2,
+                     16 * (multipliers[0].area_um2 + multipliers[1].area_um2));
+    EXPECT_GT(area_of(multi, multipliers, tech).total_um2(),
+              area_of(mapped, multipliers, tech).total_um2());
+  }
+}
+
 // (e) Arrays and maps that cannot be built.
 TEST(SystolicScTest, BadConfigsAreClearErrors) {
   const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
@@ -404,6 +442,14 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
   short_bias.bias.pop_back();
   EXPECT_THROW(simulate_gemm(good, multipliers, short_bias), InputError);
   EXPECT_THROW(parse_data_path("verilog"), ConfigError);
+  s = good;
+  s.multi_unit = true;
+  EXPECT_NE(error(s).find("multi-unit PEs carry every multiplier; multiplier_map must be empty"),
+            std::string::npos);
+  s.multiplier_map.clear();
+  s.dataflow = Dataflow::kInputStationary;
+  EXPECT_NE(error(s).find("multi-unit PEs are modelled for the ws and os dataflows, not is"),
+            std::string::npos);
   s = good;
   s.memory.ideal = false;
   s.memory.filter_sram_kb = 0.01;  // 5 bytes per half; a ws fold's filter tile is 16
