@@ -24,6 +24,7 @@
 #include "core/errors.h"
 #include "core/stats.h"
 #include "sim/systolic/array.h"
+#include "sim/systolic/conv.h"
 #include "sim/systolic/im2col.h"
 #include "sim/systolic/report.h"
 #include "sim/systolic/topology.h"
@@ -175,15 +176,11 @@ std::vector<sys::PeMultiplier> pe_multipliers(const Study& study, const Candidat
   return out;
 }
 
-sys::GemmOperands layer_operands(const models::Layer& l, const models::LayerTrace& trace,
+sys::ConvOperands layer_operands(const models::Layer& l, const models::LayerTrace& trace,
                                  const models::QuantizedNetwork& q,
                                  const std::vector<std::uint16_t>& assignment) {
-  if (l.groups != 1) {
-    throw ConfigError("layer '" + l.name + "' is a grouped convolution (" +
-                      std::to_string(l.groups) +
-                      " groups); the array model lowers convolutions with one group only");
-  }
-  sys::ConvWindow w;
+  sys::ConvOperands o;
+  sys::ConvWindow& w = o.window;
   w.channels = l.in.c;
   w.height = l.in.h;
   w.width = l.in.w;
@@ -197,9 +194,9 @@ sys::GemmOperands layer_operands(const models::Layer& l, const models::LayerTrac
   w.pad_right = l.pad_right;
   w.dilation_h = l.dilation_h;
   w.dilation_w = l.dilation_w;
-  sys::GemmOperands o;
-  o.gemm = w.gemm(l.filters());
-  o.ifmap = sys::im2col(w, trace.input.data());
+  o.groups = l.groups;
+  o.filters = l.filters();
+  o.input = trace.input.data();
   const auto& qc = q.conv[static_cast<std::size_t>(trace.layer)];
   o.weights = qc.weights;
   o.bias = qc.bias;
@@ -283,19 +280,32 @@ void run_config(const Options& o) {
   for (std::size_t i = 0; i < compute.size(); ++i) {
     const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
     const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
-    const sys::GemmOperands operands =
+    const sys::ConvOperands operands =
         layer_operands(l, trace, engine.network(), assignment.filters[i]);
-    const sys::ArrayRun r = sys::simulate_gemm(spec, multipliers, operands);
+    const sys::ConvRun r = sys::simulate_conv(spec, multipliers, operands);
     if (r.ofmap != trace.accumulators) {
       throw Error("internal: the array's sums of layer '" + l.name + "' differ from the engine's");
     }
-    sys::report_stats(r, layers_stats.group(l.name), &tech.tech);
-    const sys::EnergyBreakdown e = sys::energy_of(r, tech.tech);
-    energy.multipliers_fj += e.multipliers_fj;
-    energy.accumulators_fj += e.accumulators_fj;
-    energy.sram_fj += e.sram_fj;
-    energy.dram_fj += e.dram_fj;
-    sys::LayerTiming t = r.timing;
+    // One GEMM per group (depthwise layers: one per channel), one after another.
+    StatsTree& layer_stats = layers_stats.group(l.name);
+    for (std::size_t g = 0; g < r.groups.size(); ++g) {
+      sys::report_stats(
+          r.groups[g],
+          r.groups.size() == 1 ? layer_stats : layer_stats.group("group_" + std::to_string(g)),
+          &tech.tech);
+      const sys::EnergyBreakdown e = sys::energy_of(r.groups[g], tech.tech);
+      energy.multipliers_fj += e.multipliers_fj;
+      energy.accumulators_fj += e.accumulators_fj;
+      energy.sram_fj += e.sram_fj;
+      energy.dram_fj += e.dram_fj;
+    }
+    if (r.groups.size() > 1) {
+      layer_stats.set("groups", static_cast<std::int64_t>(r.groups.size()));
+      layer_stats.set("compute_cycles", r.compute_cycles, "cycles", "every group");
+      layer_stats.set("stall_cycles", r.stall_cycles, "cycles", "every group");
+    }
+    sys::LayerTiming t = r.groups.front().timing;
+    t.gemm.n = l.filters();
     t.compute_cycles = r.compute_cycles;
     t.stall_cycles = r.stall_cycles;
     t.overall_util_percent = static_cast<double>(r.total.operations) * 100.0 /
@@ -306,11 +316,12 @@ void run_config(const Options& o) {
     stall_cycles += r.stall_cycles;
     macs += static_cast<std::int64_t>(r.total.operations);
     energy_fj += r.total.energy_fj;
-    const std::string gemm = std::to_string(operands.gemm.m) + " x " +
-                             std::to_string(operands.gemm.k) + " x " +
-                             std::to_string(operands.gemm.n);
+    const sys::Gemm& g = r.groups.front().timing.gemm;
+    const std::string gemm = std::to_string(g.m) + " x " + std::to_string(g.k) + " x " +
+                             std::to_string(g.n) +
+                             (r.groups.size() > 1 ? " x" + std::to_string(r.groups.size()) : "");
     const std::string folds =
-        std::to_string(r.folds) + " (" + std::to_string(r.mapping.extra_col_folds()) + ")";
+        std::to_string(r.folds) + " (" + std::to_string(r.extra_col_folds) + ")";
     std::cout << "  " << std::left << std::setw(nw) << l.name << std::setw(mw) << per_layer[i]
               << std::setw(18) << gemm << std::right << std::setw(13) << folds << std::setw(16)
               << r.compute_cycles << std::setw(14) << r.stall_cycles << std::setw(16)

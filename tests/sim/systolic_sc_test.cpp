@@ -17,6 +17,7 @@
 #include "models/onnx/graph.h"
 #include "rtl/characterize.h"
 #include "rtl/library.h"
+#include "sim/systolic/conv.h"
 #include "sim/systolic/im2col.h"
 #include "tests/support/test_support.h"
 
@@ -386,6 +387,79 @@ TEST(SystolicScTest, MultiUnitPesNeedNoExtraFolds) {
     EXPECT_GT(area_of(multi, multipliers, tech).total_um2(),
               area_of(mapped, multipliers, tech).total_um2());
   }
+}
+
+// Grouped convolutions (2 groups, and depthwise): one GEMM per group, the sums those of a direct
+// loop over the product tables, the groups' cycles added up; lut = rtl.
+TEST(SystolicScTest, GroupedConvolutionsRunGroupByGroup) {
+  const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
+  std::mt19937 random(19);
+  std::uniform_int_distribution<int> value(-255, 255);
+  for (const int groups : {2, 4}) {
+    SCOPED_TRACE(std::to_string(groups) + " groups");
+    ConvOperands c;
+    c.window.channels = 4;
+    c.window.height = c.window.width = 6;
+    c.window.kernel_h = c.window.kernel_w = 3;
+    c.window.pad_top = c.window.pad_left = c.window.pad_bottom = c.window.pad_right = 1;
+    c.groups = groups;
+    c.filters = 4;
+    std::vector<std::int16_t> input(4 * 6 * 6);
+    for (auto& x : input) x = static_cast<std::int16_t>(value(random));
+    c.input = input.data();
+    const int per_group_channels = 4 / groups;
+    c.weights.resize(static_cast<std::size_t>(4 * per_group_channels * 9));
+    for (auto& w : c.weights) w = static_cast<std::int16_t>(value(random));
+    c.bias = {100, -200, 300, -400};
+    c.filter_multiplier = {0, 1, 1, 0};
+    // Direct convolution, sign-magnitude through the tables.
+    std::vector<std::int32_t> expected(4 * 36);
+    for (int f = 0; f < 4; ++f) {
+      const int g = f / (4 / groups);
+      const rtl::ProductTable& table = multipliers[c.filter_multiplier[f]].table;
+      for (int oy = 0; oy < 6; ++oy) {
+        for (int ox = 0; ox < 6; ++ox) {
+          std::int32_t sum = c.bias[static_cast<std::size_t>(f)];
+          for (int ic = 0; ic < per_group_channels; ++ic) {
+            for (int ky = 0; ky < 3; ++ky) {
+              for (int kx = 0; kx < 3; ++kx) {
+                const int y = oy + ky - 1;
+                const int x = ox + kx - 1;
+                if (y < 0 || y >= 6 || x < 0 || x >= 6) continue;
+                const int a = input[static_cast<std::size_t>(
+                    ((g * per_group_channels + ic) * 6 + y) * 6 + x)];
+                const int w = c.weights[static_cast<std::size_t>(
+                    ((f * per_group_channels + ic) * 3 + ky) * 3 + kx)];
+                const std::int32_t p = table.at(static_cast<std::uint8_t>(std::abs(a)),
+                                                static_cast<std::uint8_t>(std::abs(w)));
+                sum += ((a < 0) != (w < 0)) ? -p : p;
+              }
+            }
+          }
+          expected[static_cast<std::size_t>(f * 36 + oy * 6 + ox)] = sum;
+        }
+      }
+    }
+    ArraySpec spec;
+    spec.shape = {4, 4};
+    spec.multiplier_map = {"mul8u_exact", "mul8u_drum4", "mul8u_exact", "mul8u_drum4"};
+    const ConvRun lut = simulate_conv(spec, multipliers, c);
+    spec.data_path = DataPath::kRtl;
+    const ConvRun rtl = simulate_conv(spec, multipliers, c);
+    EXPECT_EQ(lut.ofmap, expected);
+    EXPECT_EQ(rtl.ofmap, expected);
+    EXPECT_EQ(lut.total, rtl.total);
+    ASSERT_EQ(lut.groups.size(), static_cast<std::size_t>(groups));
+    std::int64_t cycles = 0;
+    for (const ArrayRun& g : lut.groups) cycles += g.compute_cycles + 1;
+    EXPECT_EQ(lut.compute_cycles, cycles - 1);
+    EXPECT_EQ(lut.compute_cycles, rtl.compute_cycles);
+    EXPECT_EQ(lut.total.operations, static_cast<std::uint64_t>(4 * 36 * per_group_channels * 9));
+  }
+  ConvOperands bad;
+  bad.window.channels = 3;
+  bad.groups = 2;
+  EXPECT_THROW(simulate_conv(ArraySpec{}, multipliers, bad), InputError);
 }
 
 // (e) Arrays and maps that cannot be built.
