@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -586,6 +587,27 @@ HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t count, std::siz
   }
 }
 
+// A residual add on real values, requantised: activation(a * sa + b * sb), rounded half away
+// from zero at `scale` and saturated, as requantize() does. No multiply-add contraction, so that
+// every instruction-set version rounds the same way.
+__attribute__((optimize("fp-contract=off"))) HAWX_KERNEL void add_requantize(
+    const std::int16_t* a, float sa, const std::int16_t* b, float sb, std::size_t n, float low,
+    float high, float scale, float levels, std::int16_t* out, float* real_out) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const float x = static_cast<float>(a[k]) * sa;
+    const float y = static_cast<float>(b[k]) * sb;
+    const float real = std::min(std::max(x + y, low), high);
+    const float q = std::min(std::max(real / scale, -levels), levels);
+    const std::int32_t t = static_cast<std::int32_t>(q);
+    const float rest = q - static_cast<float>(t);
+    out[k] = static_cast<std::int16_t>(t + (rest >= 0.5f) - (rest <= -0.5f));
+  }
+  for (std::size_t k = 0; real_out && k < n; ++k) {
+    real_out[k] = std::min(
+        std::max(static_cast<float>(a[k]) * sa + static_cast<float>(b[k]) * sb, low), high);
+  }
+}
+
 // A short copy inline: rows of the late, small feature maps are a few elements, where a memmove
 // call (what GCC turns a plain copy loop into) costs more than the copy.
 __attribute__((optimize("no-tree-loop-distribute-patterns"))) void copy_span(
@@ -650,8 +672,8 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   }
   auto place = [&](int k) {  // the staged row becomes row k of every tile
     for (std::size_t t = 0; t < tiles; ++t) {
-      copy_span(staging + t * kTile, static_cast<int>(kTile),
-                patch + t * tile_size + static_cast<std::size_t>(k) * kTile);
+      std::memcpy(patch + t * tile_size + static_cast<std::size_t>(k) * kTile, staging + t * kTile,
+                  kTile * sizeof(std::int16_t));
     }
   };
   const std::size_t group_slots = static_cast<std::size_t>(out_per_group) * taps;
@@ -714,7 +736,38 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           const int x_begin = std::min(l.out.w, std::max(0, -floor_div(shift, l.stride_w)));
           const int x_end =
               std::max(x_begin, std::min(l.out.w, floor_div(l.in.w - 1 - shift, l.stride_w) + 1));
-          for (std::size_t b = 0; b < count; ++b) {
+          // Stride 1 and maps as wide as the input ("same" padding): the valid rows of the
+          // patch are one shifted block of the map, then the columns that fell outside it
+          // are zeroed.
+          const int shift_y = ky * l.dilation_h - l.pad_top;
+          const bool block = l.stride_h == 1 && l.stride_w == 1 && l.out.w == l.in.w;
+          const int y_begin = std::clamp(-shift_y, 0, l.out.h);
+          const int y_end = std::clamp(l.in.h - shift_y, y_begin, l.out.h);
+          for (std::size_t b = 0; block && b < count; ++b) {
+            const std::int16_t* map =
+                in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
+            const std::size_t w = static_cast<std::size_t>(l.out.w);
+            std::fill(row, row + y_begin * w, 0);
+            // Output positions [y_begin * w, y_end * w) read map[p + shift_y * w + shift]; only
+            // indices inside the map are copied (the rest are border columns, zeroed below).
+            const std::ptrdiff_t offset = static_cast<std::ptrdiff_t>(shift_y) * l.in.w + shift;
+            const std::ptrdiff_t first = std::max<std::ptrdiff_t>(y_begin * w, -offset);
+            const std::ptrdiff_t last = std::min<std::ptrdiff_t>(
+                y_end * w, static_cast<std::ptrdiff_t>(l.in.h) * l.in.w - offset);
+            std::fill(row + y_begin * w, row + y_end * w, 0);
+            if (last > first) {
+              std::memcpy(row + first, map + first + offset,
+                          static_cast<std::size_t>(last - first) * sizeof(std::int16_t));
+            }
+            for (int oy = y_begin; oy < y_end; ++oy) {
+              std::int16_t* line = row + static_cast<std::size_t>(oy) * w;
+              for (int ox = 0; ox < x_begin; ++ox) line[ox] = 0;
+              for (int ox = x_end; ox < l.out.w; ++ox) line[ox] = 0;
+            }
+            std::fill(row + y_end * w, row + positions, 0);
+            row += positions;
+          }
+          for (std::size_t b = 0; !block && b < count; ++b) {
             const std::int16_t* map =
                 in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
             for (int oy = 0; oy < l.out.h; ++oy) {
@@ -1058,11 +1111,12 @@ void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, s
         case Layer::Kind::kAdd: {
           const std::int16_t* in2 = v[static_cast<std::size_t>(l.input2)].data() + b * in_size;
           const float s_in2 = q_.value_scale[l.input2];
-          for (std::size_t k = 0; k < out_size; ++k) {
-            const float r = activate(l, in[k] * s_in + in2[k] * s_in2);
-            out[k] = quantize_value(r, s_out, q_.levels);
-            if (r_out) r_out[k] = r;
-          }
+          float low = -std::numeric_limits<float>::infinity();
+          float high = std::numeric_limits<float>::infinity();
+          if (l.activation == Activation::kRelu) low = 0.0f;
+          if (l.activation == Activation::kClip) low = l.clip_min, high = l.clip_max;
+          add_requantize(in, s_in, in2, s_in2, out_size, low, high, s_out,
+                         static_cast<float>(q_.levels), out, r_out);
           break;
         }
         case Layer::Kind::kActivation:

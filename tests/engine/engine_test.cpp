@@ -17,15 +17,15 @@
 namespace hawx::models {
 namespace {
 
-// conv 3x3 (2 -> 8 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (8 groups, no pad,
-// ReLU6) -> fully connected (8*2*2 -> 3): every layer kind that multiplies, with padding, groups
+// 2x16x16 images: conv 3x3 (2 -> 8 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (8
+// groups, no pad, ReLU6) -> fully connected (8*6*6 -> 3): every layer kind that multiplies, with padding, groups
 // and a signed output. `first` is conv1's activation: kNone gives the depthwise layer operands
 // of both signs.
 Network small_network(std::mt19937& random, Activation first = Activation::kRelu) {
   std::normal_distribution<float> normal(0.0f, 0.5f);
   Network net;
   net.file = "small";
-  net.input = {2, 8, 8};
+  net.input = {2, 16, 16};
   net.values = {net.input};
   auto add = [&](Layer l) {
     l.output = static_cast<int>(net.values.size());
@@ -43,7 +43,7 @@ Network small_network(std::mt19937& random, Activation first = Activation::kRelu
   Layer c1;
   c1.name = "conv1";
   c1.in = net.input;
-  c1.out = {8, 8, 8};
+  c1.out = {8, 16, 16};
   c1.kernel_h = c1.kernel_w = 3;
   c1.pad_top = c1.pad_left = c1.pad_bottom = c1.pad_right = 1;
   c1.activation = first;
@@ -52,16 +52,16 @@ Network small_network(std::mt19937& random, Activation first = Activation::kRelu
   pool.kind = Layer::Kind::kMaxPool;
   pool.name = "pool";
   pool.input = 1;
-  pool.in = {8, 8, 8};
-  pool.out = {8, 4, 4};
+  pool.in = {8, 16, 16};
+  pool.out = {8, 8, 8};
   pool.kernel_h = pool.kernel_w = 2;
   pool.stride_h = pool.stride_w = 2;
   add(pool);
   Layer dw;
   dw.name = "depthwise";
   dw.input = 2;
-  dw.in = {8, 4, 4};
-  dw.out = {8, 2, 2};
+  dw.in = {8, 8, 8};
+  dw.out = {8, 6, 6};
   dw.kernel_h = dw.kernel_w = 3;
   dw.groups = 8;
   dw.activation = Activation::kClip;
@@ -72,7 +72,7 @@ Network small_network(std::mt19937& random, Activation first = Activation::kRelu
   fc.name = "fc";
   fc.input = 3;
   fc.fully_connected = true;
-  fc.in = {32, 1, 1};
+  fc.in = {288, 1, 1};
   fc.out = {3, 1, 1};
   add(fc);
   return net;
@@ -371,12 +371,12 @@ TEST(EngineTest, OperandHistogramsCountWhatTheMultipliersSee) {
   OperandHistogram expected{};
   for (std::size_t i = 0; i < images.size(); ++i) {
     for (int c = 0; c < 2; ++c) {
-      for (int y = 0; y < 8; ++y) {
-        for (int x = 0; x < 8; ++x) {
+      for (int y = 0; y < 16; ++y) {
+        for (int x = 0; x < 16; ++x) {
           for (int ky = -1; ky <= 1; ++ky) {
             for (int kx = -1; kx <= 1; ++kx) {
-              const bool inside = y + ky >= 0 && y + ky < 8 && x + kx >= 0 && x + kx < 8;
-              ++expected[inside ? images.image(i)[(c * 8 + y + ky) * 8 + x + kx] : 0];
+              const bool inside = y + ky >= 0 && y + ky < 16 && x + kx >= 0 && x + kx < 16;
+              ++expected[inside ? images.image(i)[(c * 16 + y + ky) * 16 + x + kx] : 0];
             }
           }
         }
