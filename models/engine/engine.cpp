@@ -362,63 +362,76 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     std::int32_t* acc, const std::uint8_t* const* rows, const bool* negated, int taps,
     const std::uint8_t* x, const std::uint32_t* offsets) {
   static_assert(kTile == 64, "one register of byte operands");
-  __m512i a[4];  // W0 even, W0 odd, W1 even, W1 odd
-  for (int i = 0; i < 4; ++i) a[i] = _mm512_setzero_si512();
-  const __m512i low_word = _mm512_set1_epi32(0xFFFF);
-  for (int k = 0; k < taps; ++k) {
-    const std::uint8_t* r = rows[k];
-    const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
-    const __mmask64 upper = _mm512_movepi8_mask(idx);
-    const __m512i lo = _mm512_mask_blend_epi8(
-        upper, _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
-        _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
-    const __m512i hi = _mm512_mask_blend_epi8(
-        upper,
-        _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 256), idx, _mm512_loadu_si512(r + 320)),
-        _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 384), idx, _mm512_loadu_si512(r + 448)));
-    const __m512i w0 = _mm512_unpacklo_epi8(lo, hi);
-    const __m512i w1 = _mm512_unpackhi_epi8(lo, hi);
-    __m512i p[4];
-    if (kSigned) {
-      p[0] = _mm512_srai_epi32(_mm512_slli_epi32(w0, 16), 16);
-      p[1] = _mm512_srai_epi32(w0, 16);
-      p[2] = _mm512_srai_epi32(_mm512_slli_epi32(w1, 16), 16);
-      p[3] = _mm512_srai_epi32(w1, 16);
-    } else {
-      p[0] = _mm512_and_si512(w0, low_word);
-      p[1] = _mm512_srli_epi32(w0, 16);
-      p[2] = _mm512_and_si512(w1, low_word);
-      p[3] = _mm512_srli_epi32(w1, 16);
+  // 16-bit sums of the low and high product bytes, even and odd columns apart (word i of an
+  // even sum is column 2i); at most 128 taps of |byte| <= 255 each before they are flushed into
+  // the 32-bit sums e (even columns) and o (odd), each as two halves of 16 columns pairs.
+  const __m512i zero = _mm512_setzero_si512();
+  __m512i e0 = zero, e1 = zero, o0 = zero, o1 = zero;
+  for (int start = 0; start < taps; start += 128) {
+    __m512i le = zero, lo = zero, he = zero, ho = zero;
+    const int end = std::min(taps, start + 128);
+    for (int k = start; k < end; ++k) {
+      const std::uint8_t* r = rows[k];
+      const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
+      const __mmask64 upper = _mm512_movepi8_mask(idx);
+      const __m512i l = _mm512_mask_blend_epi8(
+          upper, _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
+      const __m512i h = _mm512_mask_blend_epi8(
+          upper,
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 256), idx, _mm512_loadu_si512(r + 320)),
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 384), idx, _mm512_loadu_si512(r + 448)));
+      // Unsigned bytes: le sums whole words (odd byte * 256 + even byte, mod 2^16) and the even
+      // bytes' sum is recovered at the flush as le - 256 * lo: one instruction fewer per byte
+      // vector. The high byte carries the product's sign in two's complement: split exactly.
+      const __m512i l_odd = _mm512_srli_epi16(l, 8);
+      const __m512i h_even = kSigned ? _mm512_srai_epi16(_mm512_slli_epi16(h, 8), 8) : h;
+      const __m512i h_odd = kSigned ? _mm512_srai_epi16(h, 8) : _mm512_srli_epi16(h, 8);
+      if (negated[k]) {
+        le = _mm512_sub_epi16(le, l);
+        lo = _mm512_sub_epi16(lo, l_odd);
+        he = _mm512_sub_epi16(he, h_even);
+        ho = _mm512_sub_epi16(ho, h_odd);
+      } else {
+        le = _mm512_add_epi16(le, l);
+        lo = _mm512_add_epi16(lo, l_odd);
+        he = _mm512_add_epi16(he, h_even);
+        ho = _mm512_add_epi16(ho, h_odd);
+      }
     }
-    if (negated[k]) {
-      for (int i = 0; i < 4; ++i) a[i] = _mm512_sub_epi32(a[i], p[i]);
-    } else {
-      for (int i = 0; i < 4; ++i) a[i] = _mm512_add_epi32(a[i], p[i]);
-    }
+    // Even-byte sums from whole-word sums: |sum| <= 128 * 255 fits int16, so mod 2^16 is exact.
+    le = _mm512_sub_epi16(le, _mm512_slli_epi16(lo, 8));
+    if (!kSigned) he = _mm512_sub_epi16(he, _mm512_slli_epi16(ho, 8));
+    // Flush: column sum = 256 * high + low, in 32 bits.
+    const __m256i le_lo = _mm512_castsi512_si256(le), le_hi = _mm512_extracti64x4_epi64(le, 1);
+    const __m256i lo_lo = _mm512_castsi512_si256(lo), lo_hi = _mm512_extracti64x4_epi64(lo, 1);
+    const __m256i he_lo = _mm512_castsi512_si256(he), he_hi = _mm512_extracti64x4_epi64(he, 1);
+    const __m256i ho_lo = _mm512_castsi512_si256(ho), ho_hi = _mm512_extracti64x4_epi64(ho, 1);
+    e0 = _mm512_add_epi32(e0, _mm512_add_epi32(_mm512_slli_epi32(_mm512_cvtepi16_epi32(he_lo), 8),
+                                               _mm512_cvtepi16_epi32(le_lo)));
+    e1 = _mm512_add_epi32(e1, _mm512_add_epi32(_mm512_slli_epi32(_mm512_cvtepi16_epi32(he_hi), 8),
+                                               _mm512_cvtepi16_epi32(le_hi)));
+    o0 = _mm512_add_epi32(o0, _mm512_add_epi32(_mm512_slli_epi32(_mm512_cvtepi16_epi32(ho_lo), 8),
+                                               _mm512_cvtepi16_epi32(lo_lo)));
+    o1 = _mm512_add_epi32(o1, _mm512_add_epi32(_mm512_slli_epi32(_mm512_cvtepi16_epi32(ho_hi), 8),
+                                               _mm512_cvtepi16_epi32(lo_hi)));
   }
-  // 128-bit lane v of unpacklo/hi_epi32(even, odd) holds columns 16 v + 0..3 / 4..7 (W0) and
-  // 16 v + 8..11 / 12..15 (W1); a 4x4 transpose of lanes puts each 16 columns together.
-  const __m512i p0 = _mm512_unpacklo_epi32(a[0], a[1]);
-  const __m512i q0 = _mm512_unpackhi_epi32(a[0], a[1]);
-  const __m512i r0 = _mm512_unpacklo_epi32(a[2], a[3]);
-  const __m512i s0 = _mm512_unpackhi_epi32(a[2], a[3]);
-  const __m512i t0 = _mm512_shuffle_i32x4(p0, q0, 0x44);  // p0.0 p0.1 q0.0 q0.1
-  const __m512i t1 = _mm512_shuffle_i32x4(r0, s0, 0x44);
-  const __m512i t2 = _mm512_shuffle_i32x4(p0, q0, 0xEE);  // p0.2 p0.3 q0.2 q0.3
-  const __m512i t3 = _mm512_shuffle_i32x4(r0, s0, 0xEE);
-  const __m512i out[4] = {_mm512_shuffle_i32x4(t0, t1, 0x88), _mm512_shuffle_i32x4(t0, t1, 0xDD),
-                          _mm512_shuffle_i32x4(t2, t3, 0x88), _mm512_shuffle_i32x4(t2, t3, 0xDD)};
-  for (int v = 0; v < 4; ++v) {
-    _mm512_storeu_si512(acc + 16 * v, _mm512_add_epi32(_mm512_loadu_si512(acc + 16 * v), out[v]));
+  // e0 dword j = column 2j, o0 = 2j + 1 (j < 16); e1, o1 the same for columns 32 + ...
+  // unpacklo/hi_epi32(e, o): 128-bit lane L holds columns 8L + 0..3 / 8L + 4..7 of the half.
+  const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+  const __m512i second = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+  const __m512i halves[2][2] = {{e0, o0}, {e1, o1}};
+  for (int v = 0; v < 2; ++v) {
+    const __m512i l = _mm512_unpacklo_epi32(halves[v][0], halves[v][1]);
+    const __m512i h = _mm512_unpackhi_epi32(halves[v][0], halves[v][1]);
+    std::int32_t* out = acc + 32 * v;
+    _mm512_storeu_si512(
+        out, _mm512_add_epi32(_mm512_loadu_si512(out), _mm512_permutex2var_epi64(l, first, h)));
+    _mm512_storeu_si512(out + 16, _mm512_add_epi32(_mm512_loadu_si512(out + 16),
+                                                   _mm512_permutex2var_epi64(l, second, h)));
   }
 }
 
-// AVX-512 VNNI exact products: vpdpwssd multiplies pairs of 16-bit operands and adds both
-// products to a 32-bit lane, so two taps go in one instruction. `pairs` holds the weights of
-// taps 2j and 2j+1 as one 32-bit word (low half first); rows 2j and 2j+1 of x are interleaved
-// with unpacklo/hi, which orders the columns within 128-bit lanes (columns 0-3 and 8-11 of
-// each 16 in `lo`, 4-7 and 12-15 in `hi`); the permutes at the end restore the order. Operands
-// and weights are within [-255, 255]: the products and sums are the exact integers.
 // Regroups a tile's int16 operand rows (kTile columns each, `taps` of them) into the byte
 // layout of tile_exact_bytes: 32-bit word q * 64 + c holds the low bytes (xor `offset`) of taps
 // 4q..4q+3 of column c; taps past the last are 0. Byte and word unpacks give four registers of
@@ -463,6 +476,40 @@ __attribute__((target("avx512f,avx512bw"))) void build_quads(const std::int16_t*
   }
 }
 #pragma GCC diagnostic pop
+
+// The small-map patch row of one tap for `count` images: row[b * positions + p] =
+// map_b[source[p]] (0 where source[p] < 0), with maps of at most 64 values `stride` apart. The
+// map sits in two registers and vpermt2w picks 32 positions at a time.
+__attribute__((target("avx512f,avx512bw"))) void gather_small(const std::int16_t* map,
+                                                              std::size_t stride, std::size_t count,
+                                                              std::size_t map_size,
+                                                              const int* source, int positions,
+                                                              std::int16_t* row) {
+  const __mmask32 map_low = map_size >= 32 ? ~0u : (1u << map_size) - 1;
+  const __mmask32 map_high =
+      map_size <= 32 ? 0u : (map_size >= 64 ? ~0u : (1u << (map_size - 32)) - 1);
+  __m512i idx[2];
+  __mmask32 valid[2] = {0, 0};
+  __mmask32 store[2] = {0, 0};
+  for (int h = 0; h < 2; ++h) {
+    alignas(64) std::int16_t lanes[32] = {};
+    for (int i = 0; i < 32 && 32 * h + i < positions; ++i) {
+      const int src = source[32 * h + i];
+      lanes[i] = static_cast<std::int16_t>(src >= 0 ? src : 0);
+      valid[h] |= src >= 0 ? (1u << i) : 0u;
+      store[h] |= 1u << i;
+    }
+    idx[h] = _mm512_load_si512(lanes);
+  }
+  for (std::size_t b = 0; b < count; ++b, map += stride, row += positions) {
+    const __m512i low = _mm512_maskz_loadu_epi16(map_low, map);
+    const __m512i high = _mm512_maskz_loadu_epi16(map_high, map + 32);
+    for (int h = 0; h < 2 && store[h]; ++h) {
+      const __m512i r = _mm512_maskz_permutex2var_epi16(valid[h], low, idx[h], high);
+      _mm512_mask_storeu_epi16(row + 32 * h, store[h], r);
+    }
+  }
+}
 
 // AVX-512 VNNI on bytes: vpdpbusd multiplies four unsigned 8-bit operands by four signed 8-bit
 // weights and adds the four products to a 32-bit lane. `x` holds a tile's operands as bytes,
@@ -677,9 +724,18 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
     }
   };
   const std::size_t group_slots = static_cast<std::size_t>(out_per_group) * taps;
-  std::vector<const std::int32_t*> rows(group_slots);
-  std::vector<const std::uint16_t*> rows16(group_slots);
-  std::vector<const std::uint8_t*> rows8(group_slots);
+  // Per table filter of a group, per tap: its product-table row in the form the chosen kernel
+  // reads, its sign and where its operands are (thread scratch: set up per call, not allocated).
+  thread_local std::vector<const std::int32_t*> rows_buffer;
+  thread_local std::vector<const std::uint16_t*> rows16_buffer;
+  thread_local std::vector<const std::uint8_t*> rows8_buffer;
+  thread_local std::vector<std::uint32_t> offsets_buffer;
+  thread_local std::vector<char> negated_buffer;
+  const std::int32_t** rows = scratch(rows_buffer, group_slots);
+  const std::uint16_t** rows16 = scratch(rows16_buffer, group_slots);
+  const std::uint8_t** rows8 = scratch(rows8_buffer, group_slots);
+  std::uint32_t* offsets = scratch(offsets_buffer, group_slots);
+  bool* negated = reinterpret_cast<bool*>(scratch(negated_buffer, group_slots));
   // The byte lookups need operands that are one byte: magnitudes >= 0 or two's complement.
   const bool bytes = byte_tables_ && (!sign_magnitude || nonnegative);
   thread_local std::vector<std::uint8_t> patch8_buffer;
@@ -687,13 +743,12 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const std::size_t quad_tile_size = quad_count * 256;  // bytes per tile
   thread_local std::vector<std::uint8_t> quad_buffer;
   std::uint8_t* quad_patch = quad_path ? scratch(quad_buffer, tiles * quad_tile_size) : nullptr;
-  std::unique_ptr<bool[]> negated(new bool[group_slots]);
-  std::vector<std::uint32_t> offsets(group_slots);
   // Small maps (late layers, depthwise convolutions on 4x4 or 2x2): where each tap of each
   // output position reads in the channel's map (-1: padding), so that a patch row is one loop
   // over positions per image instead of a few elements per output row.
   const int window = l.kernel_h * l.kernel_w;
   const bool small_maps = l.out.w < 16;
+  const std::size_t map_size = static_cast<std::size_t>(l.in.h) * l.in.w;
   thread_local std::vector<int> source_buffer;
   int* source = scratch(source_buffer, static_cast<std::size_t>(window) * positions);
   if (small_maps) {
@@ -717,7 +772,13 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       for (int k = 0; k < window; ++k) {
         std::int16_t* row = staging;
         const int* s = source + static_cast<std::size_t>(k) * positions;
-        for (std::size_t b = 0; b < count; ++b, row += positions) {
+        if (vector_tables_ && map_size <= 64 && positions <= 64) {
+          gather_small(in + static_cast<std::size_t>(c) * map_size, in_size, count, map_size, s,
+                       static_cast<int>(positions), row);
+          row += positions * count;
+        }
+        for (std::size_t b = 0; !(vector_tables_ && map_size <= 64 && positions <= 64) && b < count;
+             ++b, row += positions) {
           const std::int16_t* map =
               in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
           for (std::size_t p = 0; p < positions; ++p) row[p] = s[p] >= 0 ? map[s[p]] : 0;
@@ -823,9 +884,13 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           if ((sign_magnitude && w[k] < 0) != negative) continue;
           const std::size_t row = static_cast<std::size_t>(
               sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k]));
-          rows[slot] = tables_[m].data() + row * 256;
-          rows16[slot] = tables16_[m].data() + row * 256;
-          rows8[slot] = tables8_[m].data() + row * 512;
+          if (bytes) {
+            rows8[slot] = tables8_[m].data() + row * 512;
+          } else if (vector_tables_) {
+            rows16[slot] = tables16_[m].data() + row * 256;
+          } else {
+            rows[slot] = tables_[m].data() + row * 256;
+          }
           negated[slot] = negative;
           offsets[slot] = static_cast<std::uint32_t>(k) * kTile;
           ++slot;
@@ -879,25 +944,22 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         } else if (exact_[m]) {
           tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x, kTile);
         } else if (bytes && !sign_magnitude) {
-          tile_bytes_avx512<true>(a, rows8.data() + slot, negated.get() + slot, taps, x8,
-                                  offsets.data() + slot);
+          tile_bytes_avx512<true>(a, rows8 + slot, negated + slot, taps, x8, offsets + slot);
         } else if (bytes) {
-          tile_bytes_avx512<false>(a, rows8.data() + slot, negated.get() + slot, taps, x8,
-                                   offsets.data() + slot);
+          tile_bytes_avx512<false>(a, rows8 + slot, negated + slot, taps, x8, offsets + slot);
         } else if (vector_tables_ && !sign_magnitude) {
-          tile_rows_avx512<TableFormat::kTwosComplement>(
-              a, rows16.data() + slot, negated.get() + slot, taps, x, offsets.data() + slot);
+          tile_rows_avx512<TableFormat::kTwosComplement>(a, rows16 + slot, negated + slot, taps, x,
+                                                         offsets + slot);
         } else if (vector_tables_ && nonnegative) {
-          tile_rows_avx512<TableFormat::kMagnitudes>(a, rows16.data() + slot, negated.get() + slot,
-                                                     taps, x, offsets.data() + slot);
+          tile_rows_avx512<TableFormat::kMagnitudes>(a, rows16 + slot, negated + slot, taps, x,
+                                                     offsets + slot);
         } else if (vector_tables_) {
-          tile_rows_avx512<TableFormat::kSignMagnitude>(
-              a, rows16.data() + slot, negated.get() + slot, taps, x, offsets.data() + slot);
+          tile_rows_avx512<TableFormat::kSignMagnitude>(a, rows16 + slot, negated + slot, taps, x,
+                                                        offsets + slot);
         } else if (sign_magnitude && !nonnegative) {
-          tile_rows_signed(a, rows.data() + slot, negated.get() + slot, taps, x,
-                           offsets.data() + slot);
+          tile_rows_signed(a, rows + slot, negated + slot, taps, x, offsets + slot);
         } else {
-          tile_rows(a, rows.data() + slot, negated.get() + slot, taps, x, offsets.data() + slot);
+          tile_rows(a, rows + slot, negated + slot, taps, x, offsets + slot);
         }
       }
     }
