@@ -19,7 +19,8 @@
 // exits: the PyTorch emulation uses the very same table.
 // Usage: hawx_bench_engine [--model FILE] [--dataset mnist|cifar10] [--data DIR] [--images N]
 //                          [--threads T] [--repeats R] [--calibration N] [--approx NAME]
-//                          [--mixed a,b,c] [--no-sweep] [--json] | --dump-table NAME FILE
+//                          [--mixed a,b,c] [--no-sweep] [--only CASE] [--json] | --dump-table NAME
+//                          FILE
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -55,6 +56,7 @@ struct Options {
   std::vector<std::string> mixed = {"mul8u_exact", "mul8u_trunc4", "mul8u_drum4"};
   bool json = false;
   bool sweep = true;
+  std::string only;  // run just this case (exact, approx or mixed), e.g. for profiling
   int repeats = 3;
 };
 
@@ -78,7 +80,7 @@ struct Result {
   std::fprintf(stderr,
                "usage: %s [--model FILE] [--dataset mnist|cifar10] [--data DIR] [--images N]\n"
                "       [--threads T] [--repeats R] [--calibration N] [--approx NAME]\n"
-               "       [--mixed a,b,c] [--no-sweep] [--json]\n"
+               "       [--mixed a,b,c] [--no-sweep] [--only exact|approx|mixed] [--json]\n"
                "   or: %s --dump-table NAME FILE\n",
                argv0, argv0);
   std::exit(2);
@@ -165,6 +167,7 @@ int run(const Options& o) {
 
   std::vector<Result> results;
   for (const Case& c : cases) {
+    if (!o.only.empty() && c.name != o.only) continue;
     Result r;
     r.name = c.name;
     r.multipliers = c.multipliers;
@@ -250,9 +253,11 @@ int run(const Options& o) {
                 r.seconds, r.images_per_s, r.images_per_s * static_cast<double>(net.macs()) * 1e-9,
                 100.0 * r.accuracy);
   }
-  std::printf("approx / exact images/s: %.2f; mixed / exact: %.2f\n",
-              results[1].images_per_s / results[0].images_per_s,
-              results[2].images_per_s / results[0].images_per_s);
+  if (results.size() == 3) {
+    std::printf("approx / exact images/s: %.2f; mixed / exact: %.2f\n",
+                results[1].images_per_s / results[0].images_per_s,
+                results[2].images_per_s / results[0].images_per_s);
+  }
   for (const Sweep& w : sweeps) {
     std::printf(
         "sweep from compute layer %zu of %zu over %zu designs: %.3f s whole, %.3f s with a prefix "
@@ -293,6 +298,8 @@ int main(int argc, char** argv) {
         if (o.mixed.empty()) usage(argv[0]);
       } else if (arg == "--repeats" && has_value) {
         o.repeats = std::max(1, std::atoi(argv[++i]));
+      } else if (arg == "--only" && has_value) {
+        o.only = argv[++i];
       } else if (arg == "--no-sweep") {
         o.sweep = false;
       } else if (arg == "--json") {

@@ -19,6 +19,9 @@
 namespace hawx::models {
 namespace {
 
+// Columns (output positions of a batch) per tile: the unit of the patches and of the kernels.
+constexpr std::size_t kTile = 64;
+
 // Round half away from zero and saturate to [-levels, levels].
 std::int16_t quantize_value(float real, float scale, int levels) {
   const float q = std::round(real / scale);
@@ -135,6 +138,7 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
   // The exact path's weights in pairs of taps (the second of an odd count is 0).
   pairs_.resize(q_.net.layers.size());
   quads_.resize(q_.net.layers.size());
+  plans_.resize(q_.net.layers.size());
   for (std::size_t i = 0; i < q_.net.layers.size(); ++i) {
     const Layer& l = q_.net.layers[i];
     if (l.kind != Layer::Kind::kConv) continue;
@@ -173,6 +177,28 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
         lo = static_cast<std::int32_t>(static_cast<std::uint32_t>(lo) |
                                        (static_cast<std::uint32_t>(low) << shift));
         if (!split) qw.offset_correction[f] -= 128 * w[k];
+      }
+    }
+    // The table kernels' view of each filter: its taps positive weights first (the sign is then
+    // a predictable branch; integer sums do not depend on the order), each with its table row
+    // (the weight's magnitude, or its pattern in two's complement) and operand row offset.
+    TapPlan& plan = plans_[i];
+    plan.row.resize(taps * filters);
+    plan.offset.resize(taps * filters);
+    plan.positives.resize(filters);
+    for (std::size_t f = 0; f < filters; ++f) {
+      const std::int16_t* w = q_.conv[i].weights.data() + f * taps;
+      const bool sign_magnitude = q_.format == OperandFormat::kSignMagnitude;
+      std::size_t slot = f * taps;
+      for (const bool negative : {false, true}) {
+        for (std::size_t k = 0; k < taps; ++k) {
+          if ((sign_magnitude && w[k] < 0) != negative) continue;
+          plan.row[slot] = static_cast<std::uint16_t>(
+              sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k]));
+          plan.offset[slot] = static_cast<std::uint32_t>(k * kTile);
+          ++slot;
+        }
+        if (!negative) plan.positives[f] = static_cast<int>(slot - f * taps);
       }
     }
   }
@@ -227,7 +253,6 @@ namespace {
 
 // One tile of kTile columns of one filter: acc[t] += sum over taps k of product(w[k], x[k][t]),
 // with x's rows `stride` apart. The accumulators stay in registers across the taps.
-constexpr std::size_t kTile = 64;
 
 HAWX_KERNEL void tile_exact(std::int32_t* acc, const std::int16_t* w, int taps,
                             const std::int16_t* x, std::size_t stride) {
@@ -295,11 +320,9 @@ enum class TableFormat {
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 template <TableFormat kFormat>
-__attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* acc,
-                                                                  const std::uint16_t* const* rows,
-                                                                  const bool* negated, int taps,
-                                                                  const std::int16_t* x,
-                                                                  const std::uint32_t* offsets) {
+__attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(
+    std::int32_t* acc, const std::uint16_t* table, const std::uint16_t* row_index, int positives,
+    int taps, const std::int16_t* x, const std::uint32_t* offsets) {
   static_assert(kTile == 64, "two halves of 32 lanes");
   constexpr bool kSigned = kFormat == TableFormat::kTwosComplement;
   __m512i a[4];
@@ -309,7 +332,7 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
   const __m512i bit7 = _mm512_set1_epi16(0x80);
   const __m512i zero = _mm512_setzero_si512();
   for (int k = 0; k < taps; ++k) {
-    const std::uint16_t* r = rows[k];
+    const std::uint16_t* r = table + static_cast<std::size_t>(row_index[k]) * 256;
     __m512i t[8];
     for (int i = 0; i < 8; ++i) t[i] = _mm512_loadu_si512(r + 32 * i);
     const std::int16_t* xr = x + offsets[k];
@@ -336,7 +359,7 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
         p0 = _mm512_mask_sub_epi32(p0, static_cast<__mmask16>(negative), zero, p0);
         p1 = _mm512_mask_sub_epi32(p1, static_cast<__mmask16>(negative >> 16), zero, p1);
       }
-      if (negated[k]) {
+      if (k >= positives) {
         a[2 * h] = _mm512_sub_epi32(a[2 * h], p0);
         a[2 * h + 1] = _mm512_sub_epi32(a[2 * h + 1], p1);
       } else {
@@ -359,8 +382,8 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(std::int32_t* 
 // lookup; the same sums, bit for bit.
 template <bool kSigned>
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
-    std::int32_t* acc, const std::uint8_t* const* rows, const bool* negated, int taps,
-    const std::uint8_t* x, const std::uint32_t* offsets) {
+    std::int32_t* acc, const std::uint8_t* table, const std::uint16_t* row_index, int positives,
+    int taps, const std::uint8_t* x, const std::uint32_t* offsets) {
   static_assert(kTile == 64, "one register of byte operands");
   // 16-bit sums of the low and high product bytes, even and odd columns apart (word i of an
   // even sum is column 2i); at most 128 taps of |byte| <= 255 each before they are flushed into
@@ -371,7 +394,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     __m512i le = zero, lo = zero, he = zero, ho = zero;
     const int end = std::min(taps, start + 128);
     for (int k = start; k < end; ++k) {
-      const std::uint8_t* r = rows[k];
+      const std::uint8_t* r = table + static_cast<std::size_t>(row_index[k]) * 512;
       const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
       const __mmask64 upper = _mm512_movepi8_mask(idx);
       const __m512i l = _mm512_mask_blend_epi8(
@@ -387,7 +410,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
       const __m512i l_odd = _mm512_srli_epi16(l, 8);
       const __m512i h_even = kSigned ? _mm512_srai_epi16(_mm512_slli_epi16(h, 8), 8) : h;
       const __m512i h_odd = kSigned ? _mm512_srai_epi16(h, 8) : _mm512_srli_epi16(h, 8);
-      if (negated[k]) {
+      if (k >= positives) {
         le = _mm512_sub_epi16(le, l);
         lo = _mm512_sub_epi16(lo, l_odd);
         he = _mm512_sub_epi16(he, h_even);
@@ -727,13 +750,9 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   // Per table filter of a group, per tap: its product-table row in the form the chosen kernel
   // reads, its sign and where its operands are (thread scratch: set up per call, not allocated).
   thread_local std::vector<const std::int32_t*> rows_buffer;
-  thread_local std::vector<const std::uint16_t*> rows16_buffer;
-  thread_local std::vector<const std::uint8_t*> rows8_buffer;
   thread_local std::vector<std::uint32_t> offsets_buffer;
   thread_local std::vector<char> negated_buffer;
   const std::int32_t** rows = scratch(rows_buffer, group_slots);
-  const std::uint16_t** rows16 = scratch(rows16_buffer, group_slots);
-  const std::uint8_t** rows8 = scratch(rows8_buffer, group_slots);
   std::uint32_t* offsets = scratch(offsets_buffer, group_slots);
   bool* negated = reinterpret_cast<bool*>(scratch(negated_buffer, group_slots));
   // The byte lookups need operands that are one byte: magnitudes >= 0 or two's complement.
@@ -749,6 +768,9 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const int window = l.kernel_h * l.kernel_w;
   const bool small_maps = l.out.w < 16;
   const std::size_t map_size = static_cast<std::size_t>(l.in.h) * l.in.w;
+  // Maps of at most 64 values with enough positions per image to fill a register's worth (not
+  // fully connected layers, whose one position per image is a plain copy).
+  const bool permute_gather = vector_tables_ && map_size <= 64 && positions >= 4 && positions <= 64;
   thread_local std::vector<int> source_buffer;
   int* source = scratch(source_buffer, static_cast<std::size_t>(window) * positions);
   if (small_maps) {
@@ -772,13 +794,12 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       for (int k = 0; k < window; ++k) {
         std::int16_t* row = staging;
         const int* s = source + static_cast<std::size_t>(k) * positions;
-        if (vector_tables_ && map_size <= 64 && positions <= 64) {
+        if (permute_gather) {
           gather_small(in + static_cast<std::size_t>(c) * map_size, in_size, count, map_size, s,
                        static_cast<int>(positions), row);
           row += positions * count;
         }
-        for (std::size_t b = 0; !(vector_tables_ && map_size <= 64 && positions <= 64) && b < count;
-             ++b, row += positions) {
+        for (std::size_t b = 0; !permute_gather && b < count; ++b, row += positions) {
           const std::int16_t* map =
               in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
           for (std::size_t p = 0; p < positions; ++p) row[p] = s[p] >= 0 ? map[s[p]] : 0;
@@ -875,26 +896,15 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       std::fill(acc + i * padded_columns, acc + (i + 1) * padded_columns,
                 qc.bias[static_cast<std::size_t>(f)]);
       if (exact_[m]) continue;
-      const std::int16_t* w = qc.weights.data() + static_cast<std::size_t>(f) * taps;
-      // Taps with positive weights first, then the negated ones (sums are exact integers, so
-      // the order changes nothing but the branch prediction).
-      std::size_t slot = i * static_cast<std::size_t>(taps);
-      for (const bool negative : {false, true}) {
-        for (int k = 0; k < taps; ++k) {
-          if ((sign_magnitude && w[k] < 0) != negative) continue;
-          const std::size_t row = static_cast<std::size_t>(
-              sign_magnitude ? std::abs(w[k]) : static_cast<std::uint8_t>(w[k]));
-          if (bytes) {
-            rows8[slot] = tables8_[m].data() + row * 512;
-          } else if (vector_tables_) {
-            rows16[slot] = tables16_[m].data() + row * 256;
-          } else {
-            rows[slot] = tables_[m].data() + row * 256;
-          }
-          negated[slot] = negative;
-          offsets[slot] = static_cast<std::uint32_t>(k) * kTile;
-          ++slot;
-        }
+      if (vector_tables_) continue;  // the vector kernels read the engine's tap plan
+      // The portable kernels: the same order as the plan (positive weights first).
+      const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
+      const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
+      for (int j = 0; j < taps; ++j) {
+        const std::size_t slot = i * static_cast<std::size_t>(taps) + static_cast<std::size_t>(j);
+        rows[slot] = tables_[m].data() + static_cast<std::size_t>(plan.row[base + j]) * 256;
+        negated[slot] = j >= plan.positives[static_cast<std::size_t>(f)];
+        offsets[slot] = plan.offset[base + j];
       }
     }
     // The operands as bytes, once per group, when some filter looks products up.
@@ -943,19 +953,27 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
                           static_cast<int>(pair_count), x, kTile);
         } else if (exact_[m]) {
           tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x, kTile);
-        } else if (bytes && !sign_magnitude) {
-          tile_bytes_avx512<true>(a, rows8 + slot, negated + slot, taps, x8, offsets + slot);
-        } else if (bytes) {
-          tile_bytes_avx512<false>(a, rows8 + slot, negated + slot, taps, x8, offsets + slot);
-        } else if (vector_tables_ && !sign_magnitude) {
-          tile_rows_avx512<TableFormat::kTwosComplement>(a, rows16 + slot, negated + slot, taps, x,
-                                                         offsets + slot);
-        } else if (vector_tables_ && nonnegative) {
-          tile_rows_avx512<TableFormat::kMagnitudes>(a, rows16 + slot, negated + slot, taps, x,
-                                                     offsets + slot);
         } else if (vector_tables_) {
-          tile_rows_avx512<TableFormat::kSignMagnitude>(a, rows16 + slot, negated + slot, taps, x,
-                                                        offsets + slot);
+          // The precomputed plan of filter f: table rows, operand offsets, positives first.
+          const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
+          const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
+          const int positives = plan.positives[static_cast<std::size_t>(f)];
+          const std::uint16_t* row = plan.row.data() + base;
+          const std::uint32_t* offset = plan.offset.data() + base;
+          if (bytes && !sign_magnitude) {
+            tile_bytes_avx512<true>(a, tables8_[m].data(), row, positives, taps, x8, offset);
+          } else if (bytes) {
+            tile_bytes_avx512<false>(a, tables8_[m].data(), row, positives, taps, x8, offset);
+          } else if (!sign_magnitude) {
+            tile_rows_avx512<TableFormat::kTwosComplement>(a, tables16_[m].data(), row, positives,
+                                                           taps, x, offset);
+          } else if (nonnegative) {
+            tile_rows_avx512<TableFormat::kMagnitudes>(a, tables16_[m].data(), row, positives, taps,
+                                                       x, offset);
+          } else {
+            tile_rows_avx512<TableFormat::kSignMagnitude>(a, tables16_[m].data(), row, positives,
+                                                          taps, x, offset);
+          }
         } else if (sign_magnitude && !nonnegative) {
           tile_rows_signed(a, rows + slot, negated + slot, taps, x, offsets + slot);
         } else {

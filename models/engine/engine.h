@@ -222,6 +222,14 @@ class Engine {
     std::vector<std::int32_t> offset_correction;  // per filter (two's complement)
   };
   std::vector<QuadWeights> quads_;
+  // Per layer, the table kernels' order of each filter's taps (positive weights first): the
+  // table row and the operand row offset of each, and how many are positive.
+  struct TapPlan {
+    std::vector<std::uint16_t> row;     // [filter][j]
+    std::vector<std::uint32_t> offset;  // [filter][j], in patch elements
+    std::vector<int> positives;         // per filter
+  };
+  std::vector<TapPlan> plans_;
 };
 
 }  // namespace hawx::models
