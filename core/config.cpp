@@ -457,7 +457,8 @@ std::string Convert<std::vector<fs::path>>::text(const std::vector<fs::path>& v)
 
 std::string describe_expectation(const char* type_name, const std::optional<double>& min,
                                  const std::optional<double>& max,
-                                 const std::vector<std::string>& choices, const std::string& unit) {
+                                 const std::vector<std::string>& choices, const std::string& unit,
+                                 bool min_exclusive) {
   std::string out;
   const std::string type = type_name;
   if (!choices.empty()) {
@@ -468,10 +469,11 @@ std::string describe_expectation(const char* type_name, const std::optional<doub
     out = (vowel ? "an " : "a ") + type;
   }
   if (min && max) {
-    out += (out.empty() ? "" : " ") + std::string("in [") + format_number(*min) + ", " +
-           format_number(*max) + "]";
+    out += (out.empty() ? "" : " ") + std::string(min_exclusive ? "in (" : "in [") +
+           format_number(*min) + ", " + format_number(*max) + "]";
   } else if (min) {
-    out += (out.empty() ? "" : " ") + std::string(">= ") + format_number(*min);
+    out +=
+        (out.empty() ? "" : " ") + std::string(min_exclusive ? "> " : ">= ") + format_number(*min);
   } else if (max) {
     out += (out.empty() ? "" : " ") + std::string("<= ") + format_number(*max);
   }

@@ -55,6 +55,13 @@ class Param {
   }
   Param& min(double v) {
     min_ = v;
+    min_exclusive_ = false;
+    return *this;
+  }
+  // The value must be greater than v (an exclusive minimum, e.g. a rate that cannot be 0).
+  Param& above(double v) {
+    min_ = v;
+    min_exclusive_ = true;
     return *this;
   }
   Param& max(double v) {
@@ -71,6 +78,7 @@ class Param {
   const std::string& unit_text() const { return unit_; }
   const std::string& doc_text() const { return doc_; }
   const std::optional<double>& min_value() const { return min_; }
+  bool min_exclusive() const { return min_exclusive_; }
   const std::optional<double>& max_value() const { return max_; }
   const std::vector<std::string>& choices() const { return choices_; }
 
@@ -80,6 +88,7 @@ class Param {
   std::string unit_;
   std::string doc_;
   std::optional<double> min_, max_;
+  bool min_exclusive_ = false;
   std::vector<std::string> choices_;
 };
 
@@ -223,10 +232,12 @@ struct Convert<std::vector<std::filesystem::path>> {
   static std::string text(const std::vector<std::filesystem::path>& v);
 };
 
-// "an integer >= 0", "a number in [0, 1]", "one of: a, b" — the expectation stated in errors.
+// "an integer >= 0", "a number in [0, 1]", "a number > 0", "one of: a, b" — the expectation
+// stated in errors; `min_exclusive`: the value must exceed min.
 std::string describe_expectation(const char* type_name, const std::optional<double>& min,
                                  const std::optional<double>& max,
-                                 const std::vector<std::string>& choices, const std::string& unit);
+                                 const std::vector<std::string>& choices, const std::string& unit,
+                                 bool min_exclusive = false);
 // The scalar text of a node for messages ("a map" / "a list" for collections).
 std::string describe_value(const YAML::Node& n);
 
@@ -238,8 +249,8 @@ void Section::declare(const Param<T>& param, bool optional) const {
                    : optional            ? "(optional)"
                                          : "(required)";
   d.unit = param.unit_text();
-  d.constraint =
-      describe_expectation("", param.min_value(), param.max_value(), param.choices(), "");
+  d.constraint = describe_expectation("", param.min_value(), param.max_value(), param.choices(), "",
+                                      param.min_exclusive());
   d.description = param.doc_text();
   doc_->declare(child_path(param.key()), std::move(d));
 }
@@ -264,7 +275,7 @@ T Section::read(const Param<T>& param) const {
   const YAML::Node value = child(param.key());
   const std::string expected =
       describe_expectation(Convert<T>::type_name(), param.min_value(), param.max_value(),
-                           param.choices(), param.unit_text());
+                           param.choices(), param.unit_text(), param.min_exclusive());
   if (!value) {
     if (!param.default_value()) {
       doc_->fail(path_, node_ ? node_.Mark() : YAML::Mark::null_mark(),
@@ -281,7 +292,10 @@ T Section::read(const Param<T>& param) const {
   std::optional<T> parsed = Convert<T>::parse(value, *doc_);
   bool ok = parsed.has_value();
   if constexpr (std::is_arithmetic_v<T> && !std::is_same_v<T, bool>) {
-    if (ok && param.min_value() && static_cast<double>(*parsed) < *param.min_value()) ok = false;
+    if (ok && param.min_value()) {
+      const auto v = static_cast<double>(*parsed);
+      if (param.min_exclusive() ? !(v > *param.min_value()) : v < *param.min_value()) ok = false;
+    }
     if (ok && param.max_value() && static_cast<double>(*parsed) > *param.max_value()) ok = false;
   }
   if constexpr (std::is_same_v<T, std::string>) {
