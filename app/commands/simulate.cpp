@@ -272,6 +272,7 @@ void run_config(const Options& o) {
   StatsTree stats;
   StatsTree& layers_stats = stats.group("systolic").group("layers");
   std::vector<sys::TimedLayer> report;
+  std::vector<sys::LayerCosts> costs;
   std::int64_t total_cycles = 0;
   std::int64_t stall_cycles = 0;
   std::int64_t macs = 0;
@@ -288,6 +289,7 @@ void run_config(const Options& o) {
     }
     // One GEMM per group (depthwise layers: one per channel), one after another.
     StatsTree& layer_stats = layers_stats.group(l.name);
+    sys::LayerCosts cost;
     for (std::size_t g = 0; g < r.groups.size(); ++g) {
       sys::report_stats(
           r.groups[g],
@@ -298,7 +300,12 @@ void run_config(const Options& o) {
       energy.accumulators_fj += e.accumulators_fj;
       energy.sram_fj += e.sram_fj;
       energy.dram_fj += e.dram_fj;
+      cost.multiplier_pj += e.multipliers_fj / 1000;
+      cost.accumulator_pj += e.accumulators_fj / 1000;
+      cost.sram_pj += e.sram_fj / 1000;
+      cost.dram_pj += e.dram_fj / 1000;
     }
+    costs.push_back(cost);
     if (r.groups.size() > 1) {
       layer_stats.set("groups", static_cast<std::int64_t>(r.groups.size()));
       layer_stats.set("compute_cycles", r.compute_cycles, "cycles", "every group");
@@ -311,6 +318,10 @@ void run_config(const Options& o) {
     t.overall_util_percent = static_cast<double>(r.total.operations) * 100.0 /
                              (static_cast<double>(r.total_cycles()) *
                               static_cast<double>(cfg.shape.rows * cfg.shape.cols));
+    // The folds the map took (extra column folds included), not the homogeneous timing model's.
+    const sys::FoldEfficiency efficiency = sys::fold_efficiency(r.groups);
+    t.mapping_efficiency_percent = efficiency.mapping_percent;
+    t.compute_util_percent = efficiency.compute_util_percent;
     report.push_back({l.name, t});
     total_cycles += r.total_cycles();
     stall_cycles += r.stall_cycles;
@@ -329,6 +340,7 @@ void run_config(const Options& o) {
               << fixed(r.total.energy_fj / 1000, 1) << "\n";
   }
   const sys::AreaBreakdown area = sys::area_of(spec, multipliers, tech.tech);
+  for (auto& cost : costs) cost.pe_area_um2 = area.total_um2();
   StatsTree& total = stats.group("systolic").group("total");
   total.set("cycles", total_cycles, "cycles", "every layer, one after another, stalls included");
   total.set("stall_cycles", stall_cycles, "cycles");
@@ -354,7 +366,7 @@ void run_config(const Options& o) {
   const std::filesystem::path dir = output_dir(study, o.out);
   std::filesystem::create_directories(dir);
   stats.write_json(dir / "simulate_stats.json");
-  sys::write_compute_report(dir / "COMPUTE_REPORT.csv", report);
+  sys::write_compute_report(dir / "COMPUTE_REPORT.csv", report, costs);
   std::cout << "results: " << (dir / "simulate_stats.json").string() << ", "
             << (dir / "COMPUTE_REPORT.csv").string() << "\n";
 }

@@ -493,6 +493,27 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   return run;
 }
 
+FoldEfficiency fold_efficiency(const std::vector<ArrayRun>& runs) {
+  FoldEfficiency e;
+  if (runs.empty()) return e;
+  double placed = 0.0;  // sum over runs of Sr x Sc
+  double busy = 0.0;    // sum over runs of Sr x Sc x T / u
+  double folds = 0.0;
+  for (const ArrayRun& r : runs) {
+    const LayerTiming& t = r.timing;
+    const double items = static_cast<double>(t.mapped.rows) * static_cast<double>(t.mapped.cols);
+    placed += items;
+    busy +=
+        items * static_cast<double>(t.mapped.time) / static_cast<double>(t.util_cycles_per_fold);
+    folds += static_cast<double>(r.folds);
+  }
+  const ArrayShape& a = runs.front().timing.array;
+  const double pe_folds = folds * static_cast<double>(a.rows) * static_cast<double>(a.cols);
+  e.mapping_percent = 100.0 * placed / pe_folds;
+  e.compute_util_percent = 100.0 * busy / pe_folds;
+  return e;
+}
+
 EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech) {
   EnergyBreakdown e;
   e.multipliers_fj = run.total.energy_fj;
@@ -559,6 +580,11 @@ void report_stats(const ArrayRun& run, StatsTree& out, const rtl::TechSpec* tech
   out.group("util").set("overall_percent",
                         100.0 * static_cast<double>(run.total.operations) / pe_cycles, "%",
                         "MACs / (total cycles x PEs), as SCALE-Sim");
+  const FoldEfficiency eff = fold_efficiency({run});
+  out.group("util").set("mapping_efficiency_percent", eff.mapping_percent, "%",
+                        "mean PEs used per fold / PEs, over the folds the map took (SCALE-Sim)");
+  out.group("util").set("compute_percent", eff.compute_util_percent, "%",
+                        "SCALE-Sim's Compute Util over the folds the map took");
   StatsTree& activity = out.group("activity");
   activity.set("macs", i64(run.total.operations), "MACs");
   activity.set("a_toggles", i64(run.total.a_toggles), "bits",

@@ -175,6 +175,17 @@ struct ArrayRun {
 ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
                        const GemmOperands& operands);
 
+// SCALE-Sim's Mapping Efficiency % and Compute Util % (timing.h) over the folds that `runs` (one
+// layer's GEMMs, one after another: its groups) actually took, the map's extra column folds
+// included; for a homogeneous array, the timing model's figures. Every item is placed once, so
+// the mean over folds of rows_used x cols_used / (R x C) is Sr x Sc / (folds x R x C), and
+// compute util is that times T / u (u: SCALE-Sim's per-fold denominator).
+struct FoldEfficiency {
+  double mapping_percent = 0.0;
+  double compute_util_percent = 0.0;
+};
+FoldEfficiency fold_efficiency(const std::vector<ArrayRun>& runs);
+
 // Energy of a run by component, with the technology's constants (rtl/tech.h): the multipliers'
 // switching energy from their operand streams; one accumulation per MAC; SRAM accesses (one byte
 // per operand, four per int32 partial sum of the ofmap buffer); DRAM bytes.

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <stdexcept>
 
 #include "core/errors.h"
 
@@ -11,6 +12,9 @@ namespace hawx::systolic {
 
 const char* const kComputeReportHeader =
     "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n";
+const char* const kComputeReportCostColumns =
+    " Multiplier Energy pJ, Accumulator Energy pJ, SRAM Energy pJ, DRAM Energy pJ, Total Energy "
+    "pJ, PE Area um2,";
 
 std::vector<TimedLayer> time_topology(const Topology& topology, const ArrayShape& array,
                                       Dataflow dataflow) {
@@ -62,22 +66,37 @@ std::string python_repr(double value) {
   return text;
 }
 
-void write_compute_report(std::ostream& out, const std::vector<TimedLayer>& layers) {
-  out << kComputeReportHeader;
+void write_compute_report(std::ostream& out, const std::vector<TimedLayer>& layers,
+                          const std::vector<LayerCosts>& costs) {
+  if (!costs.empty() && costs.size() != layers.size()) {
+    throw std::invalid_argument("write_compute_report: " + std::to_string(costs.size()) +
+                                " costs for " + std::to_string(layers.size()) + " layers");
+  }
+  std::string header = kComputeReportHeader;
+  if (!costs.empty()) header.insert(header.size() - 1, kComputeReportCostColumns);
+  out << header;
   for (std::size_t id = 0; id < layers.size(); ++id) {
     const LayerTiming& t = layers[id].timing;
     out << id << ", " << t.total_cycles() << ", " << t.stall_cycles << ", "
         << python_repr(t.overall_util_percent) << ", " << python_repr(t.mapping_efficiency_percent)
-        << ", " << python_repr(t.compute_util_percent) << ",\n";
+        << ", " << python_repr(t.compute_util_percent) << ",";
+    if (!costs.empty()) {
+      const LayerCosts& c = costs[id];
+      for (const double v :
+           {c.multiplier_pj, c.accumulator_pj, c.sram_pj, c.dram_pj, c.total_pj(), c.pe_area_um2}) {
+        out << " " << python_repr(v) << ",";
+      }
+    }
+    out << "\n";
   }
 }
 
-void write_compute_report(const std::filesystem::path& file,
-                          const std::vector<TimedLayer>& layers) {
+void write_compute_report(const std::filesystem::path& file, const std::vector<TimedLayer>& layers,
+                          const std::vector<LayerCosts>& costs) {
   std::error_code ec;
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path(), ec);
   std::ofstream out(file, std::ios::binary);
-  write_compute_report(out, layers);
+  write_compute_report(out, layers, costs);
   out.flush();
   if (!out) throw Error("cannot write '" + file.string() + "'");
 }

@@ -6,7 +6,9 @@
 //   0, 3223, 0, 57.01..., 58.59375, 56.50...,
 //
 // byte for byte as SCALE-Sim v2 writes it (", " separators, a trailing comma, percentages in
-// Python's repr), so scripts written for SCALE-Sim's reports read it unchanged.
+// Python's repr), so scripts written for SCALE-Sim's reports read it unchanged. With LayerCosts
+// (`simulate CONFIG`), the same six columns followed by kComputeReportCostColumns, in the same
+// format.
 #pragma once
 
 #include <filesystem>
@@ -39,13 +41,31 @@ struct NetworkTotals {
 // Totals of `layers`, all timed on the same array.
 NetworkTotals totals(const std::vector<TimedLayer>& layers);
 
+// What the SystemC array adds to a layer's row: its energy by component (pJ) and the array's
+// area (the same on every row).
+struct LayerCosts {
+  double multiplier_pj = 0.0;  // multiplier switching energy
+  double accumulator_pj = 0.0;
+  double sram_pj = 0.0;
+  double dram_pj = 0.0;
+  double pe_area_um2 = 0.0;  // multipliers + accumulators of every PE
+
+  double total_pj() const { return multiplier_pj + accumulator_pj + sram_pj + dram_pj; }
+};
+
 // The header line of COMPUTE_REPORT.csv, with its newline.
 extern const char* const kComputeReportHeader;
+// The columns LayerCosts adds after SCALE-Sim's six, each with its leading space and trailing
+// comma (units in the names).
+extern const char* const kComputeReportCostColumns;
 // A double as Python's repr() prints it (shortest text that reads back the same value).
 std::string python_repr(double value);
-// COMPUTE_REPORT.csv of `layers`; LayerID is the position in `layers`.
-void write_compute_report(std::ostream& out, const std::vector<TimedLayer>& layers);
+// COMPUTE_REPORT.csv of `layers`; LayerID is the position in `layers`. `costs`: empty (SCALE-Sim's
+// columns only) or one per layer (std::invalid_argument otherwise).
+void write_compute_report(std::ostream& out, const std::vector<TimedLayer>& layers,
+                          const std::vector<LayerCosts>& costs = {});
 // The same into `file` (its folder created if needed); hawx::Error if it cannot be written.
-void write_compute_report(const std::filesystem::path& file, const std::vector<TimedLayer>& layers);
+void write_compute_report(const std::filesystem::path& file, const std::vector<TimedLayer>& layers,
+                          const std::vector<LayerCosts>& costs = {});
 
 }  // namespace hawx::systolic

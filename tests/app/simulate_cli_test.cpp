@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "tests/support/test_support.h"
 
@@ -20,6 +21,24 @@ using Result = test::CommandResult;
 
 std::string lenet_conv1() {
   return (test::source_dir() / "configs/topologies/lenet5_conv1.csv").string();
+}
+
+// The fields of a COMPUTE_REPORT.csv line (", " separators, a trailing comma).
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::stringstream in(line);
+  for (std::string f; std::getline(in, f, ',');) {
+    const auto first = f.find_first_not_of(' ');
+    fields.push_back(first == std::string::npos ? "" : f.substr(first));
+  }
+  return fields;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
 }
 
 Result simulate(const std::vector<std::string>& args) {
@@ -118,8 +137,31 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   EXPECT_THAT(r.out, HasSubstr("every layer's sums equal the engine's"));
   EXPECT_THAT(r.out, HasSubstr("pJ = multipliers"));
   EXPECT_THAT(r.out, HasSubstr("/conv1/Conv"));
-  const std::string report = test::read_file(dir / "COMPUTE_REPORT.csv");
-  EXPECT_THAT(report, HasSubstr("LayerID, Total Cycles, Stall Cycles"));
+  // SCALE-Sim's six columns, then energy by component and area, units in the names.
+  const std::vector<std::string> report = lines_of(test::read_file(dir / "COMPUTE_REPORT.csv"));
+  ASSERT_EQ(report.size(), 6U);  // header + conv1, conv2, fc1, fc2, fc3
+  const std::vector<std::string> header = csv_fields(report[0]);
+  EXPECT_EQ(header,
+            (std::vector<std::string>{
+                "LayerID", "Total Cycles", "Stall Cycles", "Overall Util %", "Mapping Efficiency %",
+                "Compute Util %", "Multiplier Energy pJ", "Accumulator Energy pJ", "SRAM Energy pJ",
+                "DRAM Energy pJ", "Total Energy pJ", "PE Area um2"}));
+  for (std::size_t i = 1; i < report.size(); ++i) {
+    SCOPED_TRACE(report[i]);
+    const std::vector<std::string> row = csv_fields(report[i]);
+    ASSERT_EQ(row.size(), header.size());
+    double sum = 0.0;
+    for (std::size_t c = 6; c < 10; ++c) {
+      const double energy = std::stod(row[c]);
+      EXPECT_GT(energy, 0.0) << header[c];
+      sum += energy;
+    }
+    EXPECT_NEAR(sum, std::stod(row[10]), 1e-9 * sum);
+    EXPECT_GT(std::stod(row[11]), 0.0);
+  }
+  // conv2's extra column fold halves its mapping efficiency: 150 taps x 16 filters in 10 x 2
+  // folds of 16 x 16 instead of 10 x 1 (the homogeneous timing model's 93.75).
+  EXPECT_EQ(csv_fields(report[2])[4], "46.875");
   const auto stats = nlohmann::json::parse(test::read_file(dir / "simulate_stats.json"));
   const auto& conv1 = stats["systolic"]["layers"]["/conv1/Conv"];
   EXPECT_EQ(conv1["cycles"]["compute"].get<std::int64_t>(), 1659);
