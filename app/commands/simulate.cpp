@@ -240,7 +240,8 @@ void run_config(const Options& o) {
   }
   std::cout << "model " << study.spec.model->onnx.string() << " on a " << cfg.shape.rows << "x"
             << cfg.shape.cols << " " << sys::dataflow_name(cfg.dataflow) << " array ("
-            << sys::data_path_name(cfg.data_path) << "); columns: " << map
+            << sys::data_path_name(cfg.data_path) << ", " << cfg.clock_mhz
+            << " MHz); columns: " << map
             << (!cfg.multi_unit &&
                         cfg.multiplier_map.size() < static_cast<std::size_t>(cfg.shape.cols)
                     ? " (repeated)"
@@ -267,7 +268,8 @@ void run_config(const Options& o) {
   const int mw = static_cast<int>(multiplier_width);
   std::cout << "  " << std::left << std::setw(nw) << "layer" << std::setw(mw) << "multiplier"
             << std::setw(18) << "GEMM M x K x N" << std::right
-            << "  folds (extra)  compute cycles  stall cycles  overall util %  multiplier pJ\n";
+            << "  folds (extra)  compute cycles  stall cycles  overall util %  multiplier pJ"
+               "    time us  power mW\n";
 
   StatsTree stats;
   StatsTree& layers_stats = stats.group("systolic").group("layers");
@@ -306,6 +308,11 @@ void run_config(const Options& o) {
       cost.dram_pj += e.dram_fj / 1000;
     }
     costs.push_back(cost);
+    // Run time at the array's clock and the layer's average power over it.
+    const double time_us = static_cast<double>(r.total_cycles()) / cfg.clock_mhz;
+    const double power_mw = cost.total_pj() * 1e-3 / time_us;
+    layer_stats.set("time_us", time_us, "us", "total cycles / clock");
+    layer_stats.set("average_power_mw", power_mw, "mW", "energy / time");
     if (r.groups.size() > 1) {
       layer_stats.set("groups", static_cast<std::int64_t>(r.groups.size()));
       layer_stats.set("compute_cycles", r.compute_cycles, "cycles", "every group");
@@ -337,12 +344,18 @@ void run_config(const Options& o) {
               << std::setw(18) << gemm << std::right << std::setw(13) << folds << std::setw(16)
               << r.compute_cycles << std::setw(14) << r.stall_cycles << std::setw(16)
               << fixed(t.overall_util_percent, 2) << std::setw(15)
-              << fixed(r.total.energy_fj / 1000, 1) << "\n";
+              << fixed(r.total.energy_fj / 1000, 1) << std::setw(11) << fixed(time_us, 3)
+              << std::setw(10) << fixed(power_mw, 1) << "\n";
   }
   const sys::AreaBreakdown area = sys::area_of(spec, multipliers, tech.tech);
   for (auto& cost : costs) cost.pe_area_um2 = area.total_um2();
   StatsTree& total = stats.group("systolic").group("total");
   total.set("cycles", total_cycles, "cycles", "every layer, one after another, stalls included");
+  const double time_us = static_cast<double>(total_cycles) / cfg.clock_mhz;
+  const double power_mw = energy.total_fj() * 1e-6 / time_us;
+  total.set("clock_mhz", cfg.clock_mhz, "MHz");
+  total.set("time_us", time_us, "us", "cycles / clock");
+  total.set("average_power_mw", power_mw, "mW", "energy / time");
   total.set("stall_cycles", stall_cycles, "cycles");
   total.set("macs", macs, "MACs");
   total.set("multiplier_energy_fj", energy_fj, "fJ", "multiplier switching energy");
@@ -355,6 +368,8 @@ void run_config(const Options& o) {
   total.set("pe_area_um2", area.total_um2(), "um^2", "multipliers + accumulators (no SRAM)");
   std::cout << "total: " << total_cycles << " cycles (" << stall_cycles << " stall), " << macs
             << " MACs; every layer's sums equal the engine's\n"
+            << "run time: " << fixed(time_us, 3) << " us at " << cfg.clock_mhz
+            << " MHz; average power " << fixed(power_mw, 1) << " mW\n"
             << "energy (tech " << tech.tech.name << "): " << fixed(energy.total_fj() / 1000, 1)
             << " pJ = multipliers " << fixed(energy_fj / 1000, 1) << " + accumulators "
             << fixed(energy.accumulators_fj / 1000, 1) << " + SRAM "

@@ -2,6 +2,7 @@
 #include "sim/systolic/array.h"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <stdexcept>
 #include <systemc>
@@ -52,6 +53,7 @@ class ArrayTop {
  public:
   ArrayTop(const ArraySpec& spec, const Schedule& schedule, const GemmOperands& operands)
       : schedule_(schedule),
+        period_(std::round(1e6 / spec.clock_mhz), sc_core::SC_PS),
         ifmap_("ifmap_sram", operands.ifmap),
         filters_("filter_sram", operands.weights),
         ofmap_("ofmap_sram", initial_sums(schedule, operands)) {
@@ -189,7 +191,8 @@ class ArrayTop {
       if (base.extension() == ".vcd") base.replace_extension();
       if (!base.parent_path().empty()) std::filesystem::create_directories(base.parent_path());
       trace_ = sc_core::sc_create_vcd_trace_file(base.string().c_str());
-      // The clock's half period is 500 ps; SystemC would announce the unit on stdout.
+      // Picoseconds, SystemC's resolution, so every edge of any clock is exact; SystemC would
+      // announce the unit on stdout.
       sc_core::sc_report_handler::set_actions("tracing timescale unit set", sc_core::SC_DO_NOTHING);
       trace_->set_time_unit(1, sc_core::SC_PS);
       const auto pe = static_cast<std::size_t>(spec.vcd_row * schedule_.cols + spec.vcd_col);
@@ -212,7 +215,7 @@ class ArrayTop {
 
   // Parameters.
   const Schedule& schedule_;
-  sc_core::sc_time period_{1, sc_core::SC_NS};
+  sc_core::sc_time period_;  // 1 / clock_mhz
   // Sub-modules: buffers.
   sc::Sram<std::int16_t> ifmap_;
   sc::Sram<std::int16_t> filters_;
@@ -335,6 +338,10 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
                        const GemmOperands& operands) {
   // Validate the array, the map and the multipliers.
   validate_array(spec.shape);
+  if (!(spec.clock_mhz > 0) || spec.clock_mhz > kMaxClockMhz) {
+    throw ConfigError("the clock must be in (0, " + std::to_string(kMaxClockMhz) + "] MHz; got " +
+                      std::to_string(spec.clock_mhz));
+  }
   if (multipliers.empty()) throw ConfigError("the array needs at least one multiplier type");
   for (const auto& m : multipliers) {
     if (m.table.is_signed() != multipliers.front().table.is_signed()) {

@@ -99,6 +99,9 @@ struct MemorySpec {
   std::int64_t dram_latency_cycles = 100;  // from a request to its first bytes
 };
 
+// Fastest clock accepted: a 1 ps period, SystemC's time resolution.
+inline constexpr double kMaxClockMhz = 1e6;
+
 struct ArraySpec {
   ArrayShape shape;  // PE rows x columns
   Dataflow dataflow = Dataflow::kWeightStationary;
@@ -112,6 +115,9 @@ struct ArraySpec {
   // held; their leakage is not modelled). multiplier_map must then be empty. ws and os only.
   bool multi_unit = false;
   MemorySpec memory;
+  // The array's clock: the SystemC clock period (and so the VCD's time) is 1 / clock_mhz,
+  // rounded to whole picoseconds; in (0, kMaxClockMhz].
+  double clock_mhz = 1000.0;
   // rtl: when not empty, a VCD file of PE (vcd_row, vcd_col): clock, multiplier inputs and
   // output, partial sum.
   std::filesystem::path vcd;

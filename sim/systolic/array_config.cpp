@@ -25,6 +25,13 @@ SystolicConfig SystolicConfig::read(const config::Section& s) {
           .one_of({"lut", "rtl"})
           .doc("lut: product tables, no clocking of PEs (fast); rtl: every PE instantiates its "
                "multiplier's verilated SystemC model, clocked cycle by cycle (validation)")));
+  c.clock_mhz = s.read(Param<double>("clock_mhz")
+                           .def(1000)
+                           .above(0)
+                           .max(kMaxClockMhz)
+                           .unit("MHz")
+                           .doc("the array's clock: SystemC clock period (and VCD time), run "
+                                "time = cycles / clock, average power = energy / run time"));
   c.multi_unit = s.read(Param<bool>("multi_unit")
                             .def(false)
                             .doc("every PE carries one unit of each study multiplier with a "
@@ -99,6 +106,7 @@ ArraySpec SystolicConfig::array_spec() const {
   spec.dataflow = dataflow;
   spec.data_path = data_path;
   spec.memory = memory;
+  spec.clock_mhz = clock_mhz;
   spec.multi_unit = multi_unit;
   for (std::int64_t j = 0; !multi_unit && j < shape.cols; ++j) {
     spec.multiplier_map.push_back(

@@ -7,6 +7,7 @@
 //     cols: 16
 //     dataflow: ws                       # ws | os | is
 //     data_path: lut                     # lut | rtl
+//     clock_mhz: 1000
 //     multiplier_map: [exact, mul8u_drum4]   # repeated over the columns
 //     memory: {ideal: false, dram_bytes_per_cycle: 16, dram_latency_cycles: 100}
 //     image: 0                           # the test image to run
@@ -35,6 +36,7 @@ struct SystolicConfig {
   std::vector<std::string> multiplier_map = {"exact"};
   bool multi_unit = false;  // every PE carries every multiplier (ArraySpec::multi_unit)
   MemorySpec memory;
+  double clock_mhz = 1000.0;
   std::int64_t image = 0;  // index into the test set
   std::filesystem::path vcd;
   std::int64_t vcd_row = 0;

@@ -168,6 +168,15 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   EXPECT_GT(conv1["cycles"]["stall"].get<std::int64_t>(), 0);
   EXPECT_GT(conv1["energy"]["dram_fj"].get<double>(), 0.0);
   EXPECT_GT(stats["systolic"]["total"]["pe_area_um2"].get<double>(), 0.0);
+  // Run time and power at the default clock, 1000 MHz.
+  const auto& total = stats["systolic"]["total"];
+  EXPECT_THAT(r.out, HasSubstr(" us at 1000 MHz; average power "));
+  EXPECT_EQ(total["clock_mhz"].get<double>(), 1000.0);
+  EXPECT_DOUBLE_EQ(total["time_us"].get<double>(),
+                   static_cast<double>(total["cycles"].get<std::int64_t>()) / 1000.0);
+  EXPECT_DOUBLE_EQ(total["average_power_mw"].get<double>(),
+                   total["energy_fj"].get<double>() * 1e-6 / total["time_us"].get<double>());
+  EXPECT_GT(conv1["average_power_mw"].get<double>(), 0.0);
   // conv2's 16 filters on DRUM-4 have 8 columns of their type: one extra column fold.
   EXPECT_EQ(stats["systolic"]["layers"]["/conv2/Conv"]["folds"]["extra_col"].get<std::int64_t>(),
             1);
@@ -181,6 +190,43 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   EXPECT_EQ(both.code, 2);
   EXPECT_THAT(both.err,
               HasSubstr("multi_unit PEs carry every multiplier; leave multiplier_map out"));
+}
+
+// systolic.clock_mhz sets the run time and so the average power; the cycles do not change.
+TEST(SimulateCliTest, ClockSetsRunTimeAndPower) {
+  test::TempDir dir;
+  const std::string config = (test::source_dir() / "configs/lenet5_systolic.yaml").string();
+  const Result r = simulate({config, "--out", dir.path().string(), "-p", "systolic.clock_mhz=250",
+                             "-p", "systolic.memory.ideal=true"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(" us at 250 MHz; average power "));
+  const auto stats = nlohmann::json::parse(test::read_file(dir / "simulate_stats.json"));
+  const auto& total = stats["systolic"]["total"];
+  EXPECT_DOUBLE_EQ(total["time_us"].get<double>(),
+                   static_cast<double>(total["cycles"].get<std::int64_t>()) / 250.0);
+  EXPECT_DOUBLE_EQ(total["average_power_mw"].get<double>(),
+                   total["energy_fj"].get<double>() * 1e-6 / total["time_us"].get<double>());
+
+  const Result zero =
+      simulate({config, "--out", dir.path().string(), "-p", "systolic.clock_mhz=0"});
+  EXPECT_EQ(zero.code, 2);
+  EXPECT_THAT(zero.err,
+              HasSubstr("systolic.clock_mhz: expected a number in (0, 1e+06] (MHz), got '0'"));
+}
+
+// Every systolic key `validate --keys` declares has its row, as printed, in docs/config.md.
+TEST(SimulateCliTest, SystolicKeysAreDocumented) {
+  const Result r = test::run_tool(
+      {"validate", (test::source_dir() / "configs/lenet5_systolic.yaml").string(), "--keys"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string docs = test::read_file(test::source_dir() / "docs/config.md");
+  int rows = 0;
+  for (const std::string& line : lines_of(r.out)) {
+    if (line.rfind("| `systolic", 0) != 0) continue;
+    ++rows;
+    EXPECT_THAT(docs, HasSubstr(line)) << "docs/config.md does not document it as the code does";
+  }
+  EXPECT_GT(rows, 10);
 }
 
 TEST(SimulateCliTest, BadTopologyExitsThree) {

@@ -351,6 +351,37 @@ TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
   }
 }
 
+// The clock sets the SystemC period, so the VCD's times scale with it; the cycles do not change.
+TEST(SystolicScTest, ClockSetsThePeriodAndTheVcdTime) {
+  const auto multipliers = library({"mul8u_exact"});
+  std::mt19937 random(5);
+  const GemmOperands o = random_conv(random, false, 4, {0, 0, 0, 0});
+  test::TempDir dir;
+  ArraySpec spec;
+  spec.shape = {4, 4};
+  spec.data_path = DataPath::kRtl;
+  // The last time stamp of a VCD, in its unit (ps).
+  const auto last_time = [](const std::string& vcd) {
+    const auto at = vcd.rfind("\n#");
+    return std::stoll(vcd.substr(at + 2, vcd.find('\n', at + 1) - at - 2));
+  };
+  spec.vcd = dir / "fast.vcd";
+  const ArrayRun fast = simulate_gemm(spec, multipliers, o);
+  spec.clock_mhz = 250;
+  spec.vcd = dir / "slow.vcd";
+  const ArrayRun slow = simulate_gemm(spec, multipliers, o);
+  EXPECT_EQ(fast.compute_cycles, slow.compute_cycles);
+  EXPECT_EQ(fast.ofmap, slow.ofmap);
+  const std::string fast_vcd = test::read_file(dir / "fast.vcd");
+  const std::string slow_vcd = test::read_file(dir / "slow.vcd");
+  EXPECT_NE(fast_vcd.find("\n#1000\n"), std::string::npos);  // 1 ns period
+  EXPECT_NE(slow_vcd.find("\n#4000\n"), std::string::npos);  // 4 ns period
+  EXPECT_EQ(slow_vcd.find("\n#1000\n"), std::string::npos);
+  EXPECT_EQ(last_time(slow_vcd), 4 * last_time(fast_vcd));
+  spec.clock_mhz = 0;
+  EXPECT_THROW(simulate_gemm(spec, multipliers, o), ConfigError);
+}
+
 // Multi-unit PEs: every PE carries both multipliers and selects the filter's; no extra folds
 // where a per-column map needs one, at the area of both units in every PE. Both data paths agree,
 // and the outputs are those of the same per-filter assignment.
