@@ -57,6 +57,13 @@ TechSpec TechSpec::read(const config::Section& root, const std::string& default_
                                     .unit("fJ")
                                     .doc("a DRAM access, per byte (default: 32-bit DRAM read, "
                                          "640 pJ, Horowitz 2014)"));
+    t.sram_area_um2_per_kb =
+        a.read(Param<double>("sram_area_um2_per_kb")
+                   .def(t.sram_area_um2_per_kb)
+                   .min(0.0)
+                   .unit("um^2")
+                   .doc("on-chip SRAM area per kB of capacity (default: 8192 bit cells of 0.346 "
+                        "um^2, Intel 45 nm, IEDM 2007, at 50 % array efficiency)"));
   }
   return t;
 }

@@ -31,11 +31,14 @@ struct TechSpec {
 
   // The accelerators' other components (the optional `accelerator:` section; the defaults are
   // Horowitz's 45 nm figures, ISSCC 2014 "Computing's energy problem": 32-bit integer add 0.1 pJ
-  // and 137 um^2, 32-bit read of an 8 KB SRAM 5 pJ, 32-bit DRAM read 640 pJ).
-  double accumulate_fj = 100.0;         // one int32 accumulation (a MAC's adder)
-  double accumulator_area_um2 = 137.0;  // a PE's 32-bit adder
-  double sram_fj_per_byte = 1250.0;     // an SRAM read or write, per byte
-  double dram_fj_per_byte = 160000.0;   // a DRAM read or write, per byte
+  // and 137 um^2, 32-bit read of an 8 KB SRAM 5 pJ, 32-bit DRAM read 640 pJ; SRAM area: 8192
+  // bit cells of 0.346 um^2, Intel's 45 nm 6-T cell, Mistry et al., IEDM 2007, at an assumed 50 %
+  // array efficiency for decoders, sense amplifiers and I/O).
+  double accumulate_fj = 100.0;          // one int32 accumulation (a MAC's adder)
+  double accumulator_area_um2 = 137.0;   // a PE's 32-bit adder
+  double sram_fj_per_byte = 1250.0;      // an SRAM read or write, per byte
+  double dram_fj_per_byte = 160000.0;    // a DRAM read or write, per byte
+  double sram_area_um2_per_kb = 5670.0;  // on-chip SRAM, per kB (1024 bytes) of capacity
 
   // The energy of one toggle of a net driving `fanout` gate inputs and `output_bits` product bits.
   double net_toggle_fj(int fanout, int output_bits) const {

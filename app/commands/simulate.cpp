@@ -348,7 +348,10 @@ void run_config(const Options& o) {
               << std::setw(10) << fixed(power_mw, 1) << "\n";
   }
   const sys::AreaBreakdown area = sys::area_of(spec, multipliers, tech.tech);
-  for (auto& cost : costs) cost.pe_area_um2 = area.total_um2();
+  for (auto& cost : costs) {
+    cost.pe_area_um2 = area.pe_um2();
+    cost.sram_area_um2 = area.sram_um2;
+  }
   StatsTree& total = stats.group("systolic").group("total");
   total.set("cycles", total_cycles, "cycles", "every layer, one after another, stalls included");
   const double time_us = static_cast<double>(total_cycles) / cfg.clock_mhz;
@@ -365,7 +368,9 @@ void run_config(const Options& o) {
   total.set("energy_fj", energy.total_fj(), "fJ", "multipliers + accumulators + SRAM + DRAM");
   total.set("multiplier_area_um2", area.multipliers_um2, "um^2");
   total.set("accumulator_area_um2", area.accumulators_um2, "um^2");
-  total.set("pe_area_um2", area.total_um2(), "um^2", "multipliers + accumulators (no SRAM)");
+  total.set("pe_area_um2", area.pe_um2(), "um^2", "multipliers + accumulators");
+  total.set("sram_area_um2", area.sram_um2, "um^2", "ifmap + filter + ofmap SRAMs");
+  total.set("area_um2", area.total_um2(), "um^2", "PEs + SRAMs");
   std::cout << "total: " << total_cycles << " cycles (" << stall_cycles << " stall), " << macs
             << " MACs; every layer's sums equal the engine's\n"
             << "run time: " << fixed(time_us, 3) << " us at " << cfg.clock_mhz
@@ -375,9 +380,9 @@ void run_config(const Options& o) {
             << fixed(energy.accumulators_fj / 1000, 1) << " + SRAM "
             << fixed(energy.sram_fj / 1000, 1) << " + DRAM " << fixed(energy.dram_fj / 1000, 1)
             << "\n"
-            << "PE area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "
+            << "area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "
             << fixed(area.multipliers_um2, 0) << " + accumulators "
-            << fixed(area.accumulators_um2, 0) << " (SRAM not included)\n";
+            << fixed(area.accumulators_um2, 0) << " + SRAM " << fixed(area.sram_um2, 0) << "\n";
   const std::filesystem::path dir = output_dir(study, o.out);
   std::filesystem::create_directories(dir);
   stats.write_json(dir / "simulate_stats.json");

@@ -555,6 +555,9 @@ AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& mu
   }
   a.accumulators_um2 =
       static_cast<double>(spec.shape.rows * spec.shape.cols) * tech.accumulator_area_um2;
+  a.sram_um2 =
+      (spec.memory.ifmap_sram_kb + spec.memory.filter_sram_kb + spec.memory.ofmap_sram_kb) *
+      tech.sram_area_um2_per_kb;
   return a;
 }
 

@@ -204,13 +204,15 @@ struct EnergyBreakdown {
 };
 EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech);
 
-// Area of the PEs: each column's multiplier (area_um2 of its type) times the rows (multi-unit
-// PEs: every multiplier in every PE), plus a 32-bit accumulator per PE. SRAM area is not
-// modelled.
+// Area of the array: each column's multiplier (area_um2 of its type) times the rows (multi-unit
+// PEs: every multiplier in every PE), a 32-bit accumulator per PE, and the ifmap, filter and ofmap
+// SRAMs (their kB times tech.sram_area_um2_per_kb, ideal memory or not: the buffers exist).
 struct AreaBreakdown {
   double multipliers_um2 = 0.0;
   double accumulators_um2 = 0.0;
-  double total_um2() const { return multipliers_um2 + accumulators_um2; }
+  double sram_um2 = 0.0;
+  double pe_um2() const { return multipliers_um2 + accumulators_um2; }
+  double total_um2() const { return pe_um2() + sram_um2; }
 };
 AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
                       const rtl::TechSpec& tech);

@@ -48,7 +48,8 @@ struct LayerCosts {
   double accumulator_pj = 0.0;
   double sram_pj = 0.0;
   double dram_pj = 0.0;
-  double pe_area_um2 = 0.0;  // multipliers + accumulators of every PE
+  double pe_area_um2 = 0.0;    // multipliers + accumulators of every PE
+  double sram_area_um2 = 0.0;  // the ifmap, filter and ofmap SRAMs
 
   double total_pj() const { return multiplier_pj + accumulator_pj + sram_pj + dram_pj; }
 };

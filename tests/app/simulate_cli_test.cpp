@@ -145,7 +145,7 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
             (std::vector<std::string>{
                 "LayerID", "Total Cycles", "Stall Cycles", "Overall Util %", "Mapping Efficiency %",
                 "Compute Util %", "Multiplier Energy pJ", "Accumulator Energy pJ", "SRAM Energy pJ",
-                "DRAM Energy pJ", "Total Energy pJ", "PE Area um2"}));
+                "DRAM Energy pJ", "Total Energy pJ", "PE Area um2", "SRAM Area um2"}));
   for (std::size_t i = 1; i < report.size(); ++i) {
     SCOPED_TRACE(report[i]);
     const std::vector<std::string> row = csv_fields(report[i]);
@@ -158,6 +158,8 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
     }
     EXPECT_NEAR(sum, std::stod(row[10]), 1e-9 * sum);
     EXPECT_GT(std::stod(row[11]), 0.0);
+    // 3 x 64 kB at generic45's default 5670 um^2 per kB.
+    EXPECT_DOUBLE_EQ(std::stod(row[12]), 3 * 64 * 5670.0);
   }
   // conv2's extra column fold halves its mapping efficiency: 150 taps x 16 filters in 10 x 2
   // folds of 16 x 16 instead of 10 x 1 (the homogeneous timing model's 93.75).
@@ -168,6 +170,10 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   EXPECT_GT(conv1["cycles"]["stall"].get<std::int64_t>(), 0);
   EXPECT_GT(conv1["energy"]["dram_fj"].get<double>(), 0.0);
   EXPECT_GT(stats["systolic"]["total"]["pe_area_um2"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(stats["systolic"]["total"]["sram_area_um2"].get<double>(), 3 * 64 * 5670.0);
+  EXPECT_DOUBLE_EQ(stats["systolic"]["total"]["area_um2"].get<double>(),
+                   stats["systolic"]["total"]["pe_area_um2"].get<double>() + 3 * 64 * 5670.0);
+  EXPECT_THAT(r.out, Not(HasSubstr("SRAM not included")));
   // Run time and power at the default clock, 1000 MHz.
   const auto& total = stats["systolic"]["total"];
   EXPECT_THAT(r.out, HasSubstr(" us at 1000 MHz; average power "));

@@ -348,6 +348,9 @@ TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
                      2 * 4 * (multipliers[0].area_um2 + multipliers[1].area_um2));
     EXPECT_GT(multipliers[1].area_um2, 0.0);
     EXPECT_DOUBLE_EQ(area.accumulators_um2, 16 * 137.0);
+    // Three 64 kB SRAMs at the default 5670 um^2 per kB, in the total.
+    EXPECT_DOUBLE_EQ(area.sram_um2, 3 * 64 * 5670.0);
+    EXPECT_DOUBLE_EQ(area.total_um2(), area.pe_um2() + area.sram_um2);
   }
 }
 
