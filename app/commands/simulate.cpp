@@ -285,7 +285,14 @@ void run_config(const Options& o) {
     const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
     const sys::ConvOperands operands =
         layer_operands(l, trace, engine.network(), assignment.filters[i]);
-    const sys::ConvRun r = sys::simulate_conv(spec, multipliers, operands);
+    // A layer the array cannot hold (an SRAM too small for its folds) names the layer.
+    const sys::ConvRun r = [&] {
+      try {
+        return sys::simulate_conv(spec, multipliers, operands);
+      } catch (const ConfigError& e) {
+        throw ConfigError("layer '" + l.name + "': " + e.what());
+      }
+    }();
     if (r.ofmap != trace.accumulators) {
       throw Error("internal: the array's sums of layer '" + l.name + "' differ from the engine's");
     }

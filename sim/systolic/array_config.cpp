@@ -76,7 +76,7 @@ SystolicConfig SystolicConfig::read(const config::Section& s) {
                  .doc("ofmap buffer; half of it must hold one fold's outputs"));
   c.memory.dram_bytes_per_cycle = m.read(Param<double>("dram_bytes_per_cycle")
                                              .def(16)
-                                             .min(0)
+                                             .above(0)
                                              .unit("bytes/cycle")
                                              .doc("DRAM bandwidth"));
   c.memory.dram_latency_cycles = m.read(Param<std::int64_t>("dram_latency_cycles")

@@ -2,6 +2,8 @@
 // `hawx-cosim simulate --topology ...`, end to end: SCALE-Sim's reference cycle counts, the
 // COMPUTE_REPORT.csv it writes, and the exit codes of bad options (2) and bad topology files (3).
 // And `hawx-cosim simulate CONFIG`: a study's model on the SystemC array.
+#include <algorithm>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -196,6 +198,43 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   EXPECT_EQ(both.code, 2);
   EXPECT_THAT(both.err,
               HasSubstr("multi_unit PEs carry every multiplier; leave multiplier_map out"));
+}
+
+// Bad systolic: sections through the YAML and its overrides: exit 2, naming the key (with the
+// file's line for a value in the file), or the layer and the SRAM that cannot hold its folds.
+TEST(SimulateCliTest, BadSystolicConfigsExitTwo) {
+  test::TempDir dir;
+  const fs::path source = test::source_dir() / "configs/lenet5_systolic.yaml";
+  const std::string config = source.string();
+  const std::string out = (dir / "out").string();
+  Result r = simulate({config, "--out", out, "-p", "systolic.rows=0"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("systolic.rows: expected an integer in [1, 65536] (PEs), got '0'"));
+  r = simulate({config, "--out", out, "-p", "systolic.dataflow=rs"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("systolic.dataflow: expected one of: ws, os, is, got 'rs'"));
+  r = simulate({config, "--out", out, "-p", "systolic.memory.filter_sram_kb=0.01"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("error: layer '/conv1/Conv': the filter SRAM (0.010000 kB"));
+  EXPECT_THAT(r.err, HasSubstr("cannot hold one fold's filter tile of"));
+  EXPECT_THAT(r.out, Not(HasSubstr("total:")));
+  // A DRAM without bandwidth is a schema error, with the file's line.
+  std::string text = test::read_file(source);
+  const std::string key = "dram_bytes_per_cycle: 16";
+  ASSERT_NE(text.find(key), std::string::npos);
+  const auto line =
+      1 +
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(text.find(key)), '\n');
+  text.replace(text.find(key), key.size(), "dram_bytes_per_cycle: 0");
+  text.replace(text.find("../data"), 7, (test::source_dir() / "data").string());
+  text.replace(text.find("../models"), 9, (test::source_dir() / "models").string());
+  const fs::path copy = dir / "no_bandwidth.yaml";
+  test::write_file(copy, text);
+  r = simulate({copy.string(), "--out", out});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr(copy.string() + ":" + std::to_string(line) + ":"));
+  EXPECT_THAT(r.err, HasSubstr("systolic.memory.dram_bytes_per_cycle: expected a number > 0 "
+                               "(bytes/cycle), got '0'"));
 }
 
 // systolic.clock_mhz sets the run time and so the average power; the cycles do not change.
