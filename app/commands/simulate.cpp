@@ -409,6 +409,11 @@ void run(const Options& o) {
         "nothing to simulate: give --topology FILE (SCALE-Sim's topology CSV) with --rows, "
         "--cols and --dataflow");
   }
+  if (!o.overrides.empty()) {
+    throw ConfigError(
+        "-p overrides a config's values; --topology runs without a config (set the "
+        "array with --rows, --cols and --dataflow)");
+  }
   run_topology(validate(o));
 }
 

@@ -113,6 +113,11 @@ TEST(SimulateCliTest, BadOptionsExitTwo) {
   EXPECT_THAT(r.err, HasSubstr("--topology needs --rows, --cols and --dataflow; missing: --cols"));
   r = simulate({"--topology", topo, "--rows", "eight", "--cols", "8", "--dataflow", "ws"});
   EXPECT_EQ(r.code, 2);
+  r = simulate({"--topology", topo, "--rows", "8", "--cols", "8", "--dataflow", "ws", "-p",
+                "systolic.rows=4"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("-p overrides a config's values; --topology runs without a config"));
+  EXPECT_THAT(r.out, Not(HasSubstr("total:")));
   r = simulate({});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("nothing to simulate: give --topology FILE"));
