@@ -13,6 +13,7 @@
 // checked against the engine's; prints and writes cycles, stalls, folds (with the map's extra
 // column folds), utilisation and multiplier switching energy per layer.
 #include <algorithm>
+#include <cctype>
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -85,6 +86,24 @@ TopologyRun validate(const Options& o) {
     throw ConfigError(std::string("--dataflow: ") + e.what());
   }
   return run;
+}
+
+// systolic.vcd for one layer: <stem>_<layer>.vcd beside it, the layer's name with every
+// character other than a letter, digit, '-' or '_' as '_' ("/conv1/Conv" -> "conv1_Conv").
+std::filesystem::path layer_vcd(const std::filesystem::path& vcd, const std::string& layer) {
+  std::string name;
+  for (const char ch : layer) {
+    const bool keep = std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+    if (keep) {
+      name += ch;
+    } else if (!name.empty() && name.back() != '_') {
+      name += '_';
+    }
+  }
+  while (!name.empty() && name.back() == '_') name.pop_back();
+  const std::string stem =
+      vcd.extension() == ".vcd" ? vcd.stem().string() : vcd.filename().string();
+  return vcd.parent_path() / (stem + "_" + name + ".vcd");
 }
 
 std::string fixed(double value, int decimals) {
@@ -282,6 +301,8 @@ void run_config(const Options& o) {
   sys::EnergyBreakdown energy;
   for (std::size_t i = 0; i < compute.size(); ++i) {
     const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
+    // One VCD per layer rather than each layer overwriting the last (rtl data path).
+    if (!cfg.vcd.empty()) spec.vcd = layer_vcd(cfg.vcd, l.name);
     const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
     const sys::ConvOperands operands =
         layer_operands(l, trace, engine.network(), assignment.filters[i]);

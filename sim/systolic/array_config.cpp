@@ -87,7 +87,8 @@ SystolicConfig SystolicConfig::read(const config::Section& s) {
   c.image = s.read(Param<std::int64_t>("image").def(0).min(0).doc(
       "the test image the network runs on (index into the test set)"));
   const auto vcd = s.read_optional(Param<std::filesystem::path>("vcd").doc(
-      "rtl: write a VCD of one PE's multiplier to this file, relative to the config file"));
+      "rtl: VCDs of one PE's multiplier, one per layer as <stem>_<layer>.vcd beside this "
+      "path, relative to the config file"));
   if (vcd) c.vcd = *vcd;
   c.vcd_row = s.read(Param<std::int64_t>("vcd_row").def(0).min(0).doc("the traced PE's row"));
   c.vcd_col = s.read(Param<std::int64_t>("vcd_col").def(0).min(0).doc("the traced PE's column"));

@@ -242,6 +242,22 @@ TEST(SimulateCliTest, BadSystolicConfigsExitTwo) {
                                "(bytes/cycle), got '0'"));
 }
 
+// In the rtl data path, systolic.vcd gives one VCD per layer, <stem>_<layer>.vcd.
+TEST(SimulateCliTest, RtlWritesAVcdPerLayer) {
+  test::TempDir dir;
+  const std::string config = (test::source_dir() / "configs/lenet5_systolic.yaml").string();
+  const Result r =
+      simulate({config, "--out", (dir / "out").string(), "-p", "systolic.data_path=rtl", "-p",
+                "systolic.memory.ideal=true", "-p", "systolic.vcd=" + (dir / "pe.vcd").string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* layer : {"conv1_Conv", "conv2_Conv", "fc1_Gemm", "fc2_Gemm", "fc3_Gemm"}) {
+    const fs::path vcd = dir / ("pe_" + std::string(layer) + ".vcd");
+    ASSERT_TRUE(fs::exists(vcd)) << vcd;
+    EXPECT_THAT(test::read_file(vcd), HasSubstr("mul_a"));
+  }
+  EXPECT_FALSE(fs::exists(dir / "pe.vcd"));
+}
+
 // systolic.clock_mhz sets the run time and so the average power; the cycles do not change.
 TEST(SimulateCliTest, ClockSetsRunTimeAndPower) {
   test::TempDir dir;
