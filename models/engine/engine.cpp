@@ -10,6 +10,7 @@
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <optional>
 #include <random>
 #include <thread>
@@ -734,14 +735,25 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   thread_local std::vector<std::int16_t> patch_buffer;
   thread_local std::vector<std::int16_t> staging_buffer;
   thread_local std::vector<std::int32_t> acc_buffer;
-  std::int16_t* patch = scratch(patch_buffer, tiles * tile_size);
-  std::int16_t* staging = scratch(staging_buffer, padded_columns);  // one row, then placed
+  // The patches are built and used a chunk of images at a time, so that a chunk's tiles stay in
+  // the L2 cache between being written and being read by every filter: about 256 kB of patch
+  // per chunk, in whole tiles (a chunk's columns are a multiple of kTile except the last's).
+  const std::size_t granule = kTile / std::gcd(positions, kTile);  // images per whole tiles
+  const std::size_t budget_tiles =
+      std::max<std::size_t>(1, (256 * 1024) / (tile_size * sizeof(std::int16_t)));
+  const std::size_t chunk_images =
+      std::max(granule, budget_tiles * kTile / positions / granule * granule);
+  const std::size_t chunk_tiles_max =
+      std::min(tiles, (chunk_images * positions + kTile - 1) / kTile);
+  std::int16_t* patch = scratch(patch_buffer, chunk_tiles_max * tile_size);
+  std::int16_t* staging = scratch(staging_buffer, chunk_tiles_max * kTile);  // one row, placed
   std::int32_t* acc = scratch(acc_buffer, static_cast<std::size_t>(out_per_group) * padded_columns);
-  for (std::size_t t = 0; t < tiles; ++t) {
+  for (std::size_t t = 0; t < chunk_tiles_max; ++t) {
     std::fill_n(patch + t * tile_size + static_cast<std::size_t>(taps) * kTile, kTile, 0);
   }
-  auto place = [&](int k) {  // the staged row becomes row k of every tile
-    for (std::size_t t = 0; t < tiles; ++t) {
+  std::size_t chunk_tiles = 0;  // tiles of the current chunk
+  auto place = [&](int k) {     // the staged row becomes row k of every tile of the chunk
+    for (std::size_t t = 0; t < chunk_tiles; ++t) {
       std::memcpy(patch + t * tile_size + static_cast<std::size_t>(k) * kTile, staging + t * kTile,
                   kTile * sizeof(std::int16_t));
     }
@@ -758,10 +770,11 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   // The byte lookups need operands that are one byte: magnitudes >= 0 or two's complement.
   const bool bytes = byte_tables_ && (!sign_magnitude || nonnegative);
   thread_local std::vector<std::uint8_t> patch8_buffer;
-  std::uint8_t* patch8 = bytes ? scratch(patch8_buffer, tiles * tile_size) : nullptr;
+  std::uint8_t* patch8 = bytes ? scratch(patch8_buffer, chunk_tiles_max * tile_size) : nullptr;
   const std::size_t quad_tile_size = quad_count * 256;  // bytes per tile
   thread_local std::vector<std::uint8_t> quad_buffer;
-  std::uint8_t* quad_patch = quad_path ? scratch(quad_buffer, tiles * quad_tile_size) : nullptr;
+  std::uint8_t* quad_patch =
+      quad_path ? scratch(quad_buffer, chunk_tiles_max * quad_tile_size) : nullptr;
   // Small maps (late layers, depthwise convolutions on 4x4 or 2x2): where each tap of each
   // output position reads in the channel's map (-1: padding), so that a patch row is one loop
   // over positions per image instead of a few elements per output row.
@@ -789,103 +802,6 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
     }
   }
   for (int g = 0; g < l.groups; ++g) {
-    for (int ic = 0; small_maps && ic < in_per_group; ++ic) {
-      const int c = g * in_per_group + ic;
-      for (int k = 0; k < window; ++k) {
-        std::int16_t* row = staging;
-        const int* s = source + static_cast<std::size_t>(k) * positions;
-        if (permute_gather) {
-          gather_small(in + static_cast<std::size_t>(c) * map_size, in_size, count, map_size, s,
-                       static_cast<int>(positions), row);
-          row += positions * count;
-        }
-        for (std::size_t b = 0; !permute_gather && b < count; ++b, row += positions) {
-          const std::int16_t* map =
-              in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
-          for (std::size_t p = 0; p < positions; ++p) row[p] = s[p] >= 0 ? map[s[p]] : 0;
-        }
-        std::fill(row, row + (padded_columns - columns), 0);
-        place(ic * window + k);
-      }
-    }
-    for (int ic = 0; !small_maps && ic < in_per_group; ++ic) {
-      const int c = g * in_per_group + ic;
-      for (int ky = 0; ky < l.kernel_h; ++ky) {
-        for (int kx = 0; kx < l.kernel_w; ++kx) {
-          std::int16_t* row = staging;
-          // The output columns whose input column is inside the map: [x_begin, x_end).
-          const int shift = kx * l.dilation_w - l.pad_left;  // input x = ox * stride + shift
-          const int x_begin = std::min(l.out.w, std::max(0, -floor_div(shift, l.stride_w)));
-          const int x_end =
-              std::max(x_begin, std::min(l.out.w, floor_div(l.in.w - 1 - shift, l.stride_w) + 1));
-          // Stride 1 and maps as wide as the input ("same" padding): the valid rows of the
-          // patch are one shifted block of the map, then the columns that fell outside it
-          // are zeroed.
-          const int shift_y = ky * l.dilation_h - l.pad_top;
-          const bool block = l.stride_h == 1 && l.stride_w == 1 && l.out.w == l.in.w;
-          const int y_begin = std::clamp(-shift_y, 0, l.out.h);
-          const int y_end = std::clamp(l.in.h - shift_y, y_begin, l.out.h);
-          for (std::size_t b = 0; block && b < count; ++b) {
-            const std::int16_t* map =
-                in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
-            const std::size_t w = static_cast<std::size_t>(l.out.w);
-            std::fill(row, row + y_begin * w, 0);
-            // Output positions [y_begin * w, y_end * w) read map[p + shift_y * w + shift]; only
-            // indices inside the map are copied (the rest are border columns, zeroed below).
-            const std::ptrdiff_t offset = static_cast<std::ptrdiff_t>(shift_y) * l.in.w + shift;
-            const std::ptrdiff_t first = std::max<std::ptrdiff_t>(y_begin * w, -offset);
-            const std::ptrdiff_t last = std::min<std::ptrdiff_t>(
-                y_end * w, static_cast<std::ptrdiff_t>(l.in.h) * l.in.w - offset);
-            std::fill(row + y_begin * w, row + y_end * w, 0);
-            if (last > first) {
-              std::memcpy(row + first, map + first + offset,
-                          static_cast<std::size_t>(last - first) * sizeof(std::int16_t));
-            }
-            for (int oy = y_begin; oy < y_end; ++oy) {
-              std::int16_t* line = row + static_cast<std::size_t>(oy) * w;
-              for (int ox = 0; ox < x_begin; ++ox) line[ox] = 0;
-              for (int ox = x_end; ox < l.out.w; ++ox) line[ox] = 0;
-            }
-            std::fill(row + y_end * w, row + positions, 0);
-            row += positions;
-          }
-          for (std::size_t b = 0; !block && b < count; ++b) {
-            const std::int16_t* map =
-                in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
-            for (int oy = 0; oy < l.out.h; ++oy) {
-              const int y = oy * l.stride_h - l.pad_top + ky * l.dilation_h;
-              if (y < 0 || y >= l.in.h) {
-                std::fill(row, row + l.out.w, 0);
-                row += l.out.w;
-                continue;
-              }
-              const std::int16_t* source = map + static_cast<std::size_t>(y) * l.in.w + shift;
-              int ox = 0;
-              for (; ox < x_begin; ++ox) *row++ = 0;
-              if (l.stride_w == 1) {
-                copy_span(source + x_begin, x_end - x_begin, row);
-                row += x_end - x_begin;
-                ox = x_end;
-              } else {
-                for (; ox < x_end; ++ox) *row++ = source[ox * l.stride_w];
-              }
-              for (; ox < l.out.w; ++ox) *row++ = 0;
-            }
-          }
-          std::fill(row, row + (padded_columns - columns), 0);
-          place((ic * l.kernel_h + ky) * l.kernel_w + kx);
-        }
-      }
-    }
-    if (histogram) {
-      for (std::size_t col = 0; col < columns; ++col) {
-        const std::int16_t* x = patch + col / kTile * tile_size + col % kTile;
-        for (int k = 0; k < taps; ++k) {
-          const std::int16_t v = x[static_cast<std::size_t>(k) * kTile];
-          ++(*histogram)[sign_magnitude ? std::abs(v) : static_cast<std::uint8_t>(v)];
-        }
-      }
-    }
     // Per filter of the group: its multiplier and the table row each tap uses (two's
     // complement: the row of the weight's pattern, indexed by the operand's pattern, so signs
     // need no handling).
@@ -907,77 +823,181 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         offsets[slot] = plan.offset[base + j];
       }
     }
-    // The operands as bytes, once per group, when some filter looks products up.
-    const bool any_table =
-        std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
-                    [&](std::uint16_t m) { return !exact_[m]; });
-    if (bytes && any_table) {
-      const std::size_t n = tiles * tile_size;
-      for (std::size_t i = 0; i < n; ++i) patch8[i] = static_cast<std::uint8_t>(patch[i]);
-    }
-    // For the exact byte dot products: four taps per 32-bit word, operands + 128 in two's
-    // complement (so that they are unsigned), missing taps of the last quad 0.
-    const bool any_exact =
-        std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
-                    [&](std::uint16_t m) { return exact_[m]; });
-    if (quad_path && any_exact) {
-      const std::uint8_t offset = sign_magnitude ? 0 : 0x80;
-      for (std::size_t t = 0; t < tiles; ++t) {
-        build_quads(patch + t * tile_size, taps, static_cast<int>(quad_count), offset,
-                    quad_patch + t * quad_tile_size);
+    for (std::size_t b0 = 0; b0 < count; b0 += chunk_images) {
+      const std::size_t b1 = std::min(count, b0 + chunk_images);
+      const std::size_t col0 = b0 * positions;
+      const std::size_t col1 = b1 == count ? padded_columns : b1 * positions;
+      chunk_tiles = (col1 - col0) / kTile;
+      for (int ic = 0; small_maps && ic < in_per_group; ++ic) {
+        const int c = g * in_per_group + ic;
+        for (int k = 0; k < window; ++k) {
+          std::int16_t* row = staging;
+          const int* s = source + static_cast<std::size_t>(k) * positions;
+          if (permute_gather) {
+            gather_small(in + b0 * in_size + static_cast<std::size_t>(c) * map_size, in_size,
+                         b1 - b0, map_size, s, static_cast<int>(positions), row);
+            row += positions * (b1 - b0);
+          }
+          for (std::size_t b = b0; !permute_gather && b < b1; ++b, row += positions) {
+            const std::int16_t* map =
+                in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
+            for (std::size_t p = 0; p < positions; ++p) row[p] = s[p] >= 0 ? map[s[p]] : 0;
+          }
+          std::fill(row, staging + chunk_tiles * kTile, 0);
+          place(ic * window + k);
+        }
       }
-    }
-    // Tiles outside, filters inside: a tile of the patches (taps x kTile) stays in the L1 cache
-    // while every filter of the group uses it.
-    for (std::size_t t = 0; t < padded_columns; t += kTile) {
-      const std::int16_t* x = patch + t / kTile * tile_size;
-      const std::uint8_t* x8 = bytes ? patch8 + t / kTile * tile_size : nullptr;
-      for (std::size_t i = 0; i < filters; ++i) {
-        const int f = g * out_per_group + static_cast<int>(i);
-        const std::uint16_t m = choice[static_cast<std::size_t>(f)];
-        std::int32_t* a = acc + i * padded_columns + t;
-        const std::size_t slot = i * static_cast<std::size_t>(taps);
-        if (exact_[m] && quad_path) {
-          const std::size_t at = static_cast<std::size_t>(f) * quad_count;
-          const std::uint8_t* xq = quad_patch + t / kTile * quad_tile_size;
-          if (sign_magnitude) {
-            tile_exact_bytes<true>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
-                                   static_cast<int>(quad_count), 0, xq);
-          } else {
-            tile_exact_bytes<false>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
-                                    static_cast<int>(quad_count),
-                                    layer_quads.offset_correction[static_cast<std::size_t>(f)], xq);
+      for (int ic = 0; !small_maps && ic < in_per_group; ++ic) {
+        const int c = g * in_per_group + ic;
+        for (int ky = 0; ky < l.kernel_h; ++ky) {
+          for (int kx = 0; kx < l.kernel_w; ++kx) {
+            std::int16_t* row = staging;
+            // The output columns whose input column is inside the map: [x_begin, x_end).
+            const int shift = kx * l.dilation_w - l.pad_left;  // input x = ox * stride + shift
+            const int x_begin = std::min(l.out.w, std::max(0, -floor_div(shift, l.stride_w)));
+            const int x_end =
+                std::max(x_begin, std::min(l.out.w, floor_div(l.in.w - 1 - shift, l.stride_w) + 1));
+            // Stride 1 and maps as wide as the input ("same" padding): the valid rows of the
+            // patch are one shifted block of the map, then the columns that fell outside it
+            // are zeroed.
+            const int shift_y = ky * l.dilation_h - l.pad_top;
+            const bool block = l.stride_h == 1 && l.stride_w == 1 && l.out.w == l.in.w;
+            const int y_begin = std::clamp(-shift_y, 0, l.out.h);
+            const int y_end = std::clamp(l.in.h - shift_y, y_begin, l.out.h);
+            for (std::size_t b = b0; block && b < b1; ++b) {
+              const std::int16_t* map =
+                  in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
+              const std::size_t w = static_cast<std::size_t>(l.out.w);
+              std::fill(row, row + y_begin * w, 0);
+              // Output positions [y_begin * w, y_end * w) read map[p + shift_y * w + shift]; only
+              // indices inside the map are copied (the rest are border columns, zeroed below).
+              const std::ptrdiff_t offset = static_cast<std::ptrdiff_t>(shift_y) * l.in.w + shift;
+              const std::ptrdiff_t first = std::max<std::ptrdiff_t>(y_begin * w, -offset);
+              const std::ptrdiff_t last = std::min<std::ptrdiff_t>(
+                  y_end * w, static_cast<std::ptrdiff_t>(l.in.h) * l.in.w - offset);
+              std::fill(row + y_begin * w, row + y_end * w, 0);
+              if (last > first) {
+                std::memcpy(row + first, map + first + offset,
+                            static_cast<std::size_t>(last - first) * sizeof(std::int16_t));
+              }
+              for (int oy = y_begin; oy < y_end; ++oy) {
+                std::int16_t* line = row + static_cast<std::size_t>(oy) * w;
+                for (int ox = 0; ox < x_begin; ++ox) line[ox] = 0;
+                for (int ox = x_end; ox < l.out.w; ++ox) line[ox] = 0;
+              }
+              std::fill(row + y_end * w, row + positions, 0);
+              row += positions;
+            }
+            for (std::size_t b = b0; !block && b < b1; ++b) {
+              const std::int16_t* map =
+                  in + b * in_size + static_cast<std::size_t>(c) * l.in.h * l.in.w;
+              for (int oy = 0; oy < l.out.h; ++oy) {
+                const int y = oy * l.stride_h - l.pad_top + ky * l.dilation_h;
+                if (y < 0 || y >= l.in.h) {
+                  std::fill(row, row + l.out.w, 0);
+                  row += l.out.w;
+                  continue;
+                }
+                const std::int16_t* source = map + static_cast<std::size_t>(y) * l.in.w + shift;
+                int ox = 0;
+                for (; ox < x_begin; ++ox) *row++ = 0;
+                if (l.stride_w == 1) {
+                  copy_span(source + x_begin, x_end - x_begin, row);
+                  row += x_end - x_begin;
+                  ox = x_end;
+                } else {
+                  for (; ox < x_end; ++ox) *row++ = source[ox * l.stride_w];
+                }
+                for (; ox < l.out.w; ++ox) *row++ = 0;
+              }
+            }
+            std::fill(row, staging + chunk_tiles * kTile, 0);
+            place((ic * l.kernel_h + ky) * l.kernel_w + kx);
           }
-        } else if (exact_[m] && vnni_) {
-          tile_exact_vnni(a, layer_pairs.data() + static_cast<std::size_t>(f) * pair_count,
-                          static_cast<int>(pair_count), x, kTile);
-        } else if (exact_[m]) {
-          tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x, kTile);
-        } else if (vector_tables_) {
-          // The precomputed plan of filter f: table rows, operand offsets, positives first.
-          const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
-          const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
-          const int positives = plan.positives[static_cast<std::size_t>(f)];
-          const std::uint16_t* row = plan.row.data() + base;
-          const std::uint32_t* offset = plan.offset.data() + base;
-          if (bytes && !sign_magnitude) {
-            tile_bytes_avx512<true>(a, tables8_[m].data(), row, positives, taps, x8, offset);
-          } else if (bytes) {
-            tile_bytes_avx512<false>(a, tables8_[m].data(), row, positives, taps, x8, offset);
-          } else if (!sign_magnitude) {
-            tile_rows_avx512<TableFormat::kTwosComplement>(a, tables16_[m].data(), row, positives,
-                                                           taps, x, offset);
-          } else if (nonnegative) {
-            tile_rows_avx512<TableFormat::kMagnitudes>(a, tables16_[m].data(), row, positives, taps,
-                                                       x, offset);
-          } else {
-            tile_rows_avx512<TableFormat::kSignMagnitude>(a, tables16_[m].data(), row, positives,
-                                                          taps, x, offset);
+        }
+      }
+      if (histogram) {
+        for (std::size_t col = col0; col < std::min(col1, columns); ++col) {
+          const std::int16_t* x = patch + (col - col0) / kTile * tile_size + col % kTile;
+          for (int k = 0; k < taps; ++k) {
+            const std::int16_t v = x[static_cast<std::size_t>(k) * kTile];
+            ++(*histogram)[sign_magnitude ? std::abs(v) : static_cast<std::uint8_t>(v)];
           }
-        } else if (sign_magnitude && !nonnegative) {
-          tile_rows_signed(a, rows + slot, negated + slot, taps, x, offsets + slot);
-        } else {
-          tile_rows(a, rows + slot, negated + slot, taps, x, offsets + slot);
+        }
+      }
+      // The operands as bytes, once per group, when some filter looks products up.
+      const bool any_table =
+          std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
+                      [&](std::uint16_t m) { return !exact_[m]; });
+      if (bytes && any_table) {
+        const std::size_t n = chunk_tiles * tile_size;
+        for (std::size_t i = 0; i < n; ++i) patch8[i] = static_cast<std::uint8_t>(patch[i]);
+      }
+      // For the exact byte dot products: four taps per 32-bit word, operands + 128 in two's
+      // complement (so that they are unsigned), missing taps of the last quad 0.
+      const bool any_exact =
+          std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
+                      [&](std::uint16_t m) { return exact_[m]; });
+      if (quad_path && any_exact) {
+        const std::uint8_t offset = sign_magnitude ? 0 : 0x80;
+        for (std::size_t t = 0; t < chunk_tiles; ++t) {
+          build_quads(patch + t * tile_size, taps, static_cast<int>(quad_count), offset,
+                      quad_patch + t * quad_tile_size);
+        }
+      }
+      // Tiles outside, filters inside: a tile of the patches (taps x kTile) stays in the L1 cache
+      // while every filter of the group uses it.
+      for (std::size_t t = col0; t < col1; t += kTile) {
+        const std::int16_t* x = patch + (t - col0) / kTile * tile_size;
+        const std::uint8_t* x8 = bytes ? patch8 + (t - col0) / kTile * tile_size : nullptr;
+        for (std::size_t i = 0; i < filters; ++i) {
+          const int f = g * out_per_group + static_cast<int>(i);
+          const std::uint16_t m = choice[static_cast<std::size_t>(f)];
+          std::int32_t* a = acc + i * padded_columns + t;
+          const std::size_t slot = i * static_cast<std::size_t>(taps);
+          if (exact_[m] && quad_path) {
+            const std::size_t at = static_cast<std::size_t>(f) * quad_count;
+            const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;
+            if (sign_magnitude) {
+              tile_exact_bytes<true>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
+                                     static_cast<int>(quad_count), 0, xq);
+            } else {
+              tile_exact_bytes<false>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
+                                      static_cast<int>(quad_count),
+                                      layer_quads.offset_correction[static_cast<std::size_t>(f)],
+                                      xq);
+            }
+          } else if (exact_[m] && vnni_) {
+            tile_exact_vnni(a, layer_pairs.data() + static_cast<std::size_t>(f) * pair_count,
+                            static_cast<int>(pair_count), x, kTile);
+          } else if (exact_[m]) {
+            tile_exact(a, qc.weights.data() + static_cast<std::size_t>(f) * taps, taps, x, kTile);
+          } else if (vector_tables_) {
+            // The precomputed plan of filter f: table rows, operand offsets, positives first.
+            const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
+            const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
+            const int positives = plan.positives[static_cast<std::size_t>(f)];
+            const std::uint16_t* row = plan.row.data() + base;
+            const std::uint32_t* offset = plan.offset.data() + base;
+            if (bytes && !sign_magnitude) {
+              tile_bytes_avx512<true>(a, tables8_[m].data(), row, positives, taps, x8, offset);
+            } else if (bytes) {
+              tile_bytes_avx512<false>(a, tables8_[m].data(), row, positives, taps, x8, offset);
+            } else if (!sign_magnitude) {
+              tile_rows_avx512<TableFormat::kTwosComplement>(a, tables16_[m].data(), row, positives,
+                                                             taps, x, offset);
+            } else if (nonnegative) {
+              tile_rows_avx512<TableFormat::kMagnitudes>(a, tables16_[m].data(), row, positives,
+                                                         taps, x, offset);
+            } else {
+              tile_rows_avx512<TableFormat::kSignMagnitude>(a, tables16_[m].data(), row, positives,
+                                                            taps, x, offset);
+            }
+          } else if (sign_magnitude && !nonnegative) {
+            tile_rows_signed(a, rows + slot, negated + slot, taps, x, offsets + slot);
+          } else {
+            tile_rows(a, rows + slot, negated + slot, taps, x, offsets + slot);
+          }
         }
       }
     }
