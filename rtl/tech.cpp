@@ -64,6 +64,20 @@ TechSpec TechSpec::read(const config::Section& root, const std::string& default_
                    .unit("um^2")
                    .doc("on-chip SRAM area per kB of capacity (default: 8192 bit cells of 0.346 "
                         "um^2, Intel 45 nm, IEDM 2007, at 50 % array efficiency)"));
+    t.register_fj_per_bit_toggle =
+        a.read(Param<double>("register_fj_per_bit_toggle")
+                   .def(t.register_fj_per_bit_toggle)
+                   .min(0.0)
+                   .unit("fJ")
+                   .doc("a PE pipeline register bit (flip-flop) that changes (default: an "
+                        "assumption of the order of a 45 nm D flip-flop)"));
+    t.register_fj_per_bit_per_cycle =
+        a.read(Param<double>("register_fj_per_bit_per_cycle")
+                   .def(t.register_fj_per_bit_per_cycle)
+                   .min(0.0)
+                   .unit("fJ")
+                   .doc("a PE pipeline register bit clocked for one cycle (default: an "
+                        "assumption, ~1 fF clock pin at 1.1 V)"));
   }
   return t;
 }

@@ -39,6 +39,12 @@ struct TechSpec {
   double sram_fj_per_byte = 1250.0;      // an SRAM read or write, per byte
   double dram_fj_per_byte = 160000.0;    // a DRAM read or write, per byte
   double sram_area_um2_per_kb = 5670.0;  // on-chip SRAM, per kB (1024 bytes) of capacity
+  // The PEs' pipeline registers (flip-flops). Assumptions of the order of a 45 nm standard-cell D
+  // flip-flop, not from a cited measurement: a data toggle ~3 fJ (its output net, 1.2 fJ + 0.97
+  // fJ per gate input driven in generic45's terms, plus its internal nodes); a clock cycle ~1 fJ
+  // (a ~1 fF clock pin charged and discharged at 1.1 V, C V^2).
+  double register_fj_per_bit_toggle = 3.0;     // one flip-flop's output changing
+  double register_fj_per_bit_per_cycle = 1.0;  // one flip-flop clocked, whether it changes or not
 
   // The energy of one toggle of a net driving `fanout` gate inputs and `output_bits` product bits.
   double net_toggle_fj(int fanout, int output_bits) const {

@@ -283,6 +283,8 @@ TEST(SynthesisTest, TechFileAcceleratorSection) {
   EXPECT_EQ(plain.dram_fj_per_byte, 160000.0);
   EXPECT_EQ(plain.accumulator_area_um2, 137.0);
   EXPECT_EQ(plain.sram_area_um2_per_kb, 5670.0);
+  EXPECT_EQ(plain.register_fj_per_bit_toggle, 3.0);
+  EXPECT_EQ(plain.register_fj_per_bit_per_cycle, 1.0);
   test::write_file(dir / "acc.yaml", gates + "accelerator:\n  dram_fj_per_byte: 80000\n");
   const TechSpec acc = TechSpec::load(dir / "acc.yaml");
   EXPECT_EQ(acc.dram_fj_per_byte, 80000.0);
@@ -291,6 +293,11 @@ TEST(SynthesisTest, TechFileAcceleratorSection) {
                 .sram_area_um2_per_kb,
             3000.0);
   EXPECT_THROW(TechSpec::load(dir / "acc.yaml", {"accelerator.sram_fj_per_byte=-1"}), ConfigError);
+  EXPECT_EQ(TechSpec::load(dir / "acc.yaml", {"accelerator.register_fj_per_bit_toggle=4.5"})
+                .register_fj_per_bit_toggle,
+            4.5);
+  EXPECT_THROW(TechSpec::load(dir / "acc.yaml", {"accelerator.register_fj_per_bit_per_cycle=-1"}),
+               ConfigError);
   test::write_file(dir / "typo.yaml", gates + "accelerator:\n  dram_pj_per_byte: 80\n");
   EXPECT_THROW(TechSpec::load(dir / "typo.yaml"), ConfigError);
 }
