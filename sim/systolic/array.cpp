@@ -246,6 +246,7 @@ void add(PeActivity& total, const PeActivity& pe) {
   total.stationary_toggles_latch += pe.stationary_toggles_latch;
   total.stationary_toggles_in_fold += pe.stationary_toggles_in_fold;
   total.energy_fj += pe.energy_fj;
+  total.psum_toggles += pe.psum_toggles;
 }
 
 void check_operands(const GemmOperands& o, bool is_signed) {
@@ -311,7 +312,8 @@ void check_memory(const MemorySpec& memory, const Schedule& schedule) {
 bool PeActivity::operator==(const PeActivity& o) const {
   return operations == o.operations && a_toggles == o.a_toggles && b_toggles == o.b_toggles &&
          stationary_toggles_latch == o.stationary_toggles_latch &&
-         stationary_toggles_in_fold == o.stationary_toggles_in_fold && energy_fj == o.energy_fj;
+         stationary_toggles_in_fold == o.stationary_toggles_in_fold && energy_fj == o.energy_fj &&
+         psum_toggles == o.psum_toggles;
 }
 
 PeMultiplier pe_multiplier(const rtl::Characterization& c) {
@@ -492,6 +494,8 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   run.filter_reads = top->filters().reads();
   run.ofmap_reads = top->ofmap().reads();
   run.ofmap_writes = top->ofmap().writes();
+  run.register_bits =
+      schedule.rows * schedule.cols * (16 * static_cast<std::int64_t>(schedule.units()) + 32);
   if (top->dram()) {
     run.dram_read_bytes = top->dram()->read_bytes();
     run.dram_write_bytes = top->dram()->write_bytes();
@@ -525,6 +529,12 @@ EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech) {
   EnergyBreakdown e;
   e.multipliers_fj = run.total.energy_fj;
   e.accumulators_fj = static_cast<double>(run.total.operations) * tech.accumulate_fj;
+  e.register_toggles_fj =
+      static_cast<double>(run.total.a_toggles + run.total.b_toggles + run.total.psum_toggles) *
+      tech.register_fj_per_bit_toggle;
+  e.register_clock_fj = static_cast<double>(run.register_bits) *
+                        static_cast<double>(run.total_cycles()) *
+                        tech.register_fj_per_bit_per_cycle;
   const double sram_bytes = static_cast<double>(run.ifmap_reads + run.filter_reads) +
                             4.0 * static_cast<double>(run.ofmap_reads + run.ofmap_writes);
   e.sram_fj = sram_bytes * tech.sram_fj_per_byte;
@@ -605,12 +615,21 @@ void report_stats(const ArrayRun& run, StatsTree& out, const rtl::TechSpec* tech
                "stationary-input bits changed when a fold latches its operands");
   activity.set("stationary_toggles_in_fold", i64(run.total.stationary_toggles_in_fold), "bits",
                "stationary-input bits changed within folds (0)");
+  activity.set("psum_toggles", i64(run.total.psum_toggles), "bits",
+               "partial-sum register bits that changed (os: the accumulators)");
+  activity.set("register_bits", run.register_bits, "bits",
+               "pipeline register bits of the array (operands, partial sums)");
   StatsTree& energy = out.group("energy");
   energy.set("multipliers_fj", run.total.energy_fj, "fJ",
              "multiplier switching energy (SwitchingEnergyModel per transition)");
   if (tech) {
     const EnergyBreakdown e = energy_of(run, *tech);
     energy.set("accumulators_fj", e.accumulators_fj, "fJ", "one int32 accumulation per MAC");
+    energy.set("register_toggles_fj", e.register_toggles_fj, "fJ",
+               "operand and partial-sum register bit toggles");
+    energy.set("register_clock_fj", e.register_clock_fj, "fJ",
+               "register bits x total cycles (clock)");
+    energy.set("registers_fj", e.registers_fj(), "fJ", "register_toggles + register_clock");
     energy.set("sram_fj", e.sram_fj, "fJ", "SRAM accesses (operands 1 byte, partial sums 4)");
     energy.set("dram_fj", e.dram_fj, "fJ", "DRAM bytes read and written");
     energy.set("total_fj", e.total_fj(), "fJ");

@@ -135,7 +135,7 @@ struct GemmOperands {
   std::vector<std::uint16_t> filter_multiplier;
 };
 
-// One PE's multiplier activity over the layer.
+// One PE's multiplier and register activity over the layer.
 struct PeActivity {
   std::uint64_t operations = 0;  // valid multiplications
   std::uint64_t a_toggles = 0;   // activation input bits that changed
@@ -146,6 +146,10 @@ struct PeActivity {
   std::uint64_t stationary_toggles_latch = 0;
   std::uint64_t stationary_toggles_in_fold = 0;
   double energy_fj = 0.0;  // SwitchingEnergyModel over every input transition
+  // Bits of the PE's 32-bit partial-sum register that changed (ws, is: the sum it passes down,
+  // a bubble's 0 between folds; os: its accumulator). The operand registers are the multiplier
+  // inputs (8 bits each, held while idle), so their toggles are a_toggles + b_toggles.
+  std::uint64_t psum_toggles = 0;
 
   bool operator==(const PeActivity& other) const;
 };
@@ -174,6 +178,9 @@ struct ArrayRun {
   // DRAM traffic (0 with ideal memory).
   std::uint64_t dram_read_bytes = 0;
   std::uint64_t dram_write_bytes = 0;
+  // Pipeline register bits of the whole array, clocked every cycle: per PE an 8-bit a and b
+  // register per multiplier unit and the 32-bit partial-sum register.
+  std::int64_t register_bits = 0;
 
   std::int64_t total_cycles() const { return compute_cycles + stall_cycles; }
 };
@@ -193,14 +200,21 @@ struct FoldEfficiency {
 FoldEfficiency fold_efficiency(const std::vector<ArrayRun>& runs);
 
 // Energy of a run by component, with the technology's constants (rtl/tech.h): the multipliers'
-// switching energy from their operand streams; one accumulation per MAC; SRAM accesses (one byte
-// per operand, four per int32 partial sum of the ofmap buffer); DRAM bytes.
+// switching energy from their operand streams; one accumulation per MAC; the PEs' pipeline
+// registers (bit toggles of the operand and partial-sum registers x register_fj_per_bit_toggle,
+// plus register_bits x total cycles x register_fj_per_bit_per_cycle for the clock); SRAM
+// accesses (one byte per operand, four per int32 partial sum of the ofmap buffer); DRAM bytes.
 struct EnergyBreakdown {
   double multipliers_fj = 0.0;
   double accumulators_fj = 0.0;
+  double register_toggles_fj = 0.0;
+  double register_clock_fj = 0.0;
   double sram_fj = 0.0;
   double dram_fj = 0.0;
-  double total_fj() const { return multipliers_fj + accumulators_fj + sram_fj + dram_fj; }
+  double registers_fj() const { return register_toggles_fj + register_clock_fj; }
+  double total_fj() const {
+    return multipliers_fj + accumulators_fj + registers_fj() + sram_fj + dram_fj;
+  }
 };
 EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech);
 
@@ -219,7 +233,8 @@ AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& mu
 
 // The run's figures into `out` (schedule, cycles, utilisation, activity, energy, SRAM and DRAM
 // accesses), with units: e.g. out.at("cycles/compute"), out.at("energy/multipliers_fj"). With
-// `tech`, also the energy by component (energy/accumulators_fj, sram_fj, dram_fj, total_fj).
+// `tech`, also the energy by component (energy/accumulators_fj, registers_fj, sram_fj, dram_fj,
+// total_fj).
 void report_stats(const ArrayRun& run, StatsTree& out, const rtl::TechSpec* tech = nullptr);
 
 }  // namespace hawx::systolic

@@ -179,6 +179,18 @@ void MemoryTimeline::end_fold(std::int64_t fold, std::int64_t now) {
 
 // ---- lut data path ----
 
+namespace {
+
+// ws, is: a PE's partial-sum register in a fold holds the sums of its time steps in consecutive
+// cycles, with bubbles (sum 0) before and after (folds are at least one cycle longer than
+// their T steps; the rtl PEs pass a bubble's 0 down).
+void record_psum_stream(PeState& pe, const std::int32_t* sums, std::size_t steps) {
+  for (std::size_t t = 0; t < steps; ++t) record_psum(pe, sums[t]);
+  record_psum(pe, 0);
+}
+
+}  // namespace
+
 LutPeArray::LutPeArray(const sc_core::sc_module_name& name, const Schedule& schedule,
                        Sram<std::int16_t>& ifmap, Sram<std::int16_t>& filters, OfmapBuffer& ofmap)
     : sc_core::sc_module(name),
@@ -231,6 +243,7 @@ void LutPeArray::run_output_stationary_fold(const Schedule::FoldPlan& plan) {
         const std::uint8_t a = s.operand(x);
         const std::uint8_t b = s.operand(w[k]);
         sum = wrap_add(sum, s.signed_product(mul.table.at(a, b), x, w[k]));
+        record_psum(pe, sum);  // the accumulator (rtl: reloaded at tap 0)
         ++pe.activity.operations;
         record_transition(pe, unit, mul, a, b, false, StationaryInput::kNone);
       }
@@ -283,6 +296,15 @@ void LutPeArray::run_stationary_fold(const Schedule::FoldPlan& plan) {
         multiply(t);
         record_transition(pe, unit, mul, a, b, false, held_input);
       }
+      record_psum_stream(pe, sums, steps);
+    }
+  }
+  // Idle rows below the fold's taps pass the column's finished sums down.
+  for (std::int64_t i = plan.rows_used; i < s.rows; ++i) {
+    for (std::int64_t j = 0; j < s.cols; ++j) {
+      if (s.item(plan, j) < 0) continue;
+      record_psum_stream(pes_[static_cast<std::size_t>(i * s.cols + j)],
+                         column_sums_.data() + static_cast<std::size_t>(j) * steps, steps);
     }
   }
   // The bottom row's outputs into the ofmap buffer.
@@ -363,6 +385,7 @@ void RtlPe::on_clock() {
     out.index = mul_index_;
     out.item = item_;
   }
+  record_psum(state_, out.sum);
   psum_out.write(out);
   x_out.write(x);
   w_out.write(w);
@@ -417,6 +440,7 @@ void RtlOsPe::on_clock() {
   if (mul_valid_) {
     const std::int32_t p = units_.product(mul_unit_);
     sum_ = wrap_add(mul_step_ == 0 ? 0 : sum_, schedule_.signed_product(p, mul_x_, mul_w_));
+    record_psum(state_, sum_);
     if (mul_step_ == schedule_.k - 1) out = {sum_, pixel_, filter_};
   }
   sum_out.write(out);

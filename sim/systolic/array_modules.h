@@ -172,12 +172,20 @@ inline void sc_trace(sc_core::sc_trace_file*, const StationaryToken&, const std:
 inline void sc_trace(sc_core::sc_trace_file*, const PsumToken&, const std::string&) {}
 
 // Per PE: the inputs each of its multiplier units holds (a, b; one unit unless the PEs are
-// multi-unit) and its activity.
+// multi-unit), its partial-sum register (os: the accumulator) and its activity.
 struct PeState {
   explicit PeState(std::size_t units = 1) : inputs(units, {0, 0}) {}
   std::vector<std::array<std::uint8_t, 2>> inputs;
+  std::int32_t psum = 0;
   PeActivity activity;
 };
+
+// Loads the PE's partial-sum register with `value`, counting the bits that change.
+inline void record_psum(PeState& pe, std::int32_t value) {
+  pe.activity.psum_toggles += static_cast<unsigned>(
+      __builtin_popcount(static_cast<std::uint32_t>(value) ^ static_cast<std::uint32_t>(pe.psum)));
+  pe.psum = value;
+}
 
 // Which multiplier input holds the stationary operand (none in os).
 enum class StationaryInput { kA, kB, kNone };

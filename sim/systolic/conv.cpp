@@ -59,6 +59,7 @@ ConvRun simulate_conv(const ArraySpec& spec, const std::vector<PeMultiplier>& mu
     run.total.stationary_toggles_latch += r.total.stationary_toggles_latch;
     run.total.stationary_toggles_in_fold += r.total.stationary_toggles_in_fold;
     run.total.energy_fj += r.total.energy_fj;
+    run.total.psum_toggles += r.total.psum_toggles;
     run.groups.push_back(std::move(r));
   }
   return run;

@@ -115,8 +115,17 @@ void expect_same_run(const ArrayRun& lut, const ArrayRun& rtl) {
     EXPECT_EQ(lut.pes[i].stationary_toggles_in_fold, rtl.pes[i].stationary_toggles_in_fold)
         << "PE " << i;
     EXPECT_EQ(lut.pes[i].energy_fj, rtl.pes[i].energy_fj) << "PE " << i;
+    EXPECT_EQ(lut.pes[i].psum_toggles, rtl.pes[i].psum_toggles) << "PE " << i;
   }
   EXPECT_EQ(lut.total, rtl.total);
+  EXPECT_EQ(lut.register_bits, rtl.register_bits);
+  // Register energy, toggles and clock, from the same counts.
+  hawx::rtl::TechSpec tech;
+  const EnergyBreakdown lut_energy = energy_of(lut, tech);
+  const EnergyBreakdown rtl_energy = energy_of(rtl, tech);
+  EXPECT_EQ(lut_energy.register_toggles_fj, rtl_energy.register_toggles_fj);
+  EXPECT_EQ(lut_energy.register_clock_fj, rtl_energy.register_clock_fj);
+  EXPECT_GT(lut_energy.registers_fj(), 0.0);
   EXPECT_EQ(lut.ifmap_reads, rtl.ifmap_reads);
   EXPECT_EQ(lut.filter_reads, rtl.filter_reads);
   EXPECT_EQ(lut.ofmap_reads, rtl.ofmap_reads);
@@ -179,6 +188,8 @@ TEST(SystolicScTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
       }
       EXPECT_EQ(lut.total.operations, static_cast<std::uint64_t>(o.gemm.macs()));
       EXPECT_GT(lut.total.energy_fj, 0.0);
+      EXPECT_GT(lut.total.psum_toggles, 0u);
+      EXPECT_EQ(lut.register_bits, 16 * 48);
       // (c) The stationary operand (ws: the weight, b; is: the activation, a) changes only at
       // the fold's latch, never within it, as the RTL model's ports show. os has none: both
       // inputs stream.
@@ -243,6 +254,50 @@ TEST(SystolicScTest, HeldOperandsSpendNoEnergyWithinAFold) {
   }
   for (double e : per_pe) expected += e;
   EXPECT_DOUBLE_EQ(run.total.energy_fj, expected);
+}
+
+// A stationary operand register that never changes spends no toggle energy: with every weight
+// equal (ws) or every ifmap value equal (is), the stationary input changes once per PE, when the
+// first fold latches it, however many folds follow; with zero weights it never changes and
+// the register toggle energy is that of the streamed operand alone.
+TEST(SystolicScTest, AStationaryRegisterThatNeverChangesSpendsNoToggleEnergy) {
+  const auto multipliers = library({"mul8u_exact"});
+  rtl::TechSpec tech;
+  tech.register_fj_per_bit_toggle = 2.0;
+  tech.register_fj_per_bit_per_cycle = 0.0;
+  for (const Dataflow dataflow : {Dataflow::kWeightStationary, Dataflow::kInputStationary}) {
+    SCOPED_TRACE(dataflow_name(dataflow));
+    const bool ws = dataflow == Dataflow::kWeightStationary;
+    std::mt19937 random(13);
+    GemmOperands o = random_conv(random, false, 4, {0, 0, 0, 0});
+    std::fill(ws ? o.weights.begin() : o.ifmap.begin(), ws ? o.weights.end() : o.ifmap.end(), 5);
+    ArraySpec spec;
+    spec.shape = {4, 4};
+    spec.dataflow = dataflow;
+    const ArrayRun run = simulate_gemm(spec, multipliers, o);
+    ASSERT_GT(run.folds, 4);
+    // Every PE holds an operand in some fold: 0 -> 5 once each, 2 bits.
+    const std::uint64_t stationary = ws ? run.total.b_toggles : run.total.a_toggles;
+    EXPECT_EQ(stationary, 16u * 2u);
+    EXPECT_EQ(run.total.stationary_toggles_latch, 16u * 2u);
+    const EnergyBreakdown e = energy_of(run, tech);
+    EXPECT_EQ(e.register_clock_fj, 0.0);
+    EXPECT_DOUBLE_EQ(e.register_toggles_fj,
+                     2.0 * static_cast<double>(run.total.a_toggles + run.total.b_toggles +
+                                               run.total.psum_toggles));
+  }
+  // Zero weights: the stationary register never changes, and neither do the partial sums.
+  std::mt19937 random(17);
+  GemmOperands o = random_conv(random, false, 4, {0, 0, 0, 0});
+  std::fill(o.weights.begin(), o.weights.end(), 0);
+  ArraySpec spec;
+  spec.shape = {4, 4};
+  const ArrayRun run = simulate_gemm(spec, multipliers, o);
+  EXPECT_EQ(run.total.b_toggles, 0u);
+  EXPECT_EQ(run.total.psum_toggles, 0u);
+  EXPECT_GT(run.total.a_toggles, 0u);
+  EXPECT_DOUBLE_EQ(energy_of(run, tech).register_toggles_fj,
+                   2.0 * static_cast<double>(run.total.a_toggles));
 }
 
 // (d) Four filters of one type: a homogeneous 4-column array holds them in one column fold; a
@@ -343,6 +398,16 @@ TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
                       4.0 * static_cast<double>(narrow.ofmap_reads + narrow.ofmap_writes)) *
                          1250.0);
     EXPECT_EQ(energy_of(ideal, tech).dram_fj, 0.0);
+    // Registers at the defaults (3 fJ per bit toggle, 1 fJ per bit per cycle): 16 PEs of 8 + 8
+    // + 32 bits, clocked during the stalls too.
+    EXPECT_DOUBLE_EQ(e.register_toggles_fj,
+                     static_cast<double>(narrow.total.a_toggles + narrow.total.b_toggles +
+                                         narrow.total.psum_toggles) *
+                         3.0);
+    EXPECT_DOUBLE_EQ(e.register_clock_fj,
+                     16.0 * 48.0 * static_cast<double>(narrow.total_cycles()) * 1.0);
+    EXPECT_DOUBLE_EQ(e.total_fj(), e.multipliers_fj + e.accumulators_fj + e.registers_fj() +
+                                       e.sram_fj + e.dram_fj);
     const AreaBreakdown area = area_of(spec, multipliers, tech);
     EXPECT_DOUBLE_EQ(area.multipliers_um2,
                      2 * 4 * (multipliers[0].area_um2 + multipliers[1].area_um2));
