@@ -328,10 +328,13 @@ void run_config(const Options& o) {
       const sys::EnergyBreakdown e = sys::energy_of(r.groups[g], tech.tech);
       energy.multipliers_fj += e.multipliers_fj;
       energy.accumulators_fj += e.accumulators_fj;
+      energy.register_toggles_fj += e.register_toggles_fj;
+      energy.register_clock_fj += e.register_clock_fj;
       energy.sram_fj += e.sram_fj;
       energy.dram_fj += e.dram_fj;
       cost.multiplier_pj += e.multipliers_fj / 1000;
       cost.accumulator_pj += e.accumulators_fj / 1000;
+      cost.register_pj += e.registers_fj() / 1000;
       cost.sram_pj += e.sram_fj / 1000;
       cost.dram_pj += e.dram_fj / 1000;
     }
@@ -391,9 +394,12 @@ void run_config(const Options& o) {
   total.set("macs", macs, "MACs");
   total.set("multiplier_energy_fj", energy_fj, "fJ", "multiplier switching energy");
   total.set("accumulator_energy_fj", energy.accumulators_fj, "fJ");
+  total.set("register_energy_fj", energy.registers_fj(), "fJ",
+            "PE pipeline registers: bit toggles + clock");
   total.set("sram_energy_fj", energy.sram_fj, "fJ");
   total.set("dram_energy_fj", energy.dram_fj, "fJ");
-  total.set("energy_fj", energy.total_fj(), "fJ", "multipliers + accumulators + SRAM + DRAM");
+  total.set("energy_fj", energy.total_fj(), "fJ",
+            "multipliers + accumulators + registers + SRAM + DRAM");
   total.set("multiplier_area_um2", area.multipliers_um2, "um^2");
   total.set("accumulator_area_um2", area.accumulators_um2, "um^2");
   total.set("pe_area_um2", area.pe_um2(), "um^2", "multipliers + accumulators");
@@ -405,7 +411,8 @@ void run_config(const Options& o) {
             << " MHz; average power " << fixed(power_mw, 1) << " mW\n"
             << "energy (tech " << tech.tech.name << "): " << fixed(energy.total_fj() / 1000, 1)
             << " pJ = multipliers " << fixed(energy_fj / 1000, 1) << " + accumulators "
-            << fixed(energy.accumulators_fj / 1000, 1) << " + SRAM "
+            << fixed(energy.accumulators_fj / 1000, 1) << " + registers "
+            << fixed(energy.registers_fj() / 1000, 1) << " + SRAM "
             << fixed(energy.sram_fj / 1000, 1) << " + DRAM " << fixed(energy.dram_fj / 1000, 1)
             << "\n"
             << "area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "

@@ -46,12 +46,15 @@ NetworkTotals totals(const std::vector<TimedLayer>& layers);
 struct LayerCosts {
   double multiplier_pj = 0.0;  // multiplier switching energy
   double accumulator_pj = 0.0;
+  double register_pj = 0.0;  // PE pipeline registers: bit toggles and clock
   double sram_pj = 0.0;
   double dram_pj = 0.0;
   double pe_area_um2 = 0.0;    // multipliers + accumulators of every PE
   double sram_area_um2 = 0.0;  // the ifmap, filter and ofmap SRAMs
 
-  double total_pj() const { return multiplier_pj + accumulator_pj + sram_pj + dram_pj; }
+  double total_pj() const {
+    return multiplier_pj + accumulator_pj + register_pj + sram_pj + dram_pj;
+  }
 };
 
 // The header line of COMPUTE_REPORT.csv, with its newline.
