@@ -26,6 +26,7 @@
 #include "rtl/library.h"
 #include "sim/entry/sc_entry.h"
 #include "sim/systolic/array.h"
+#include "sim/systolic/conv.h"
 #include "sim/systolic/im2col.h"
 
 namespace {
@@ -48,18 +49,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 sys::GemmOperands operands(const models::QuantizedNetwork& q, const models::LayerTrace& trace,
                            const std::vector<std::uint16_t>& assignment) {
   const models::Layer& l = q.net.layers[static_cast<std::size_t>(trace.layer)];
-  sys::ConvWindow w;
-  w.channels = l.in.c;
-  w.height = l.in.h;
-  w.width = l.in.w;
-  w.kernel_h = l.kernel_h;
-  w.kernel_w = l.kernel_w;
-  w.stride_h = l.stride_h;
-  w.stride_w = l.stride_w;
-  w.pad_top = l.pad_top;
-  w.pad_left = l.pad_left;
-  w.pad_bottom = l.pad_bottom;
-  w.pad_right = l.pad_right;
+  const sys::ConvWindow w = sys::window_of(l);
   sys::GemmOperands o;
   o.gemm = w.gemm(l.filters());
   o.ifmap = sys::im2col(w, trace.input.data());

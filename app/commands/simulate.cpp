@@ -199,20 +199,7 @@ sys::ConvOperands layer_operands(const models::Layer& l, const models::LayerTrac
                                  const models::QuantizedNetwork& q,
                                  const std::vector<std::uint16_t>& assignment) {
   sys::ConvOperands o;
-  sys::ConvWindow& w = o.window;
-  w.channels = l.in.c;
-  w.height = l.in.h;
-  w.width = l.in.w;
-  w.kernel_h = l.kernel_h;
-  w.kernel_w = l.kernel_w;
-  w.stride_h = l.stride_h;
-  w.stride_w = l.stride_w;
-  w.pad_top = l.pad_top;
-  w.pad_left = l.pad_left;
-  w.pad_bottom = l.pad_bottom;
-  w.pad_right = l.pad_right;
-  w.dilation_h = l.dilation_h;
-  w.dilation_w = l.dilation_w;
+  o.window = sys::window_of(l);
   o.groups = l.groups;
   o.filters = l.filters();
   o.input = trace.input.data();

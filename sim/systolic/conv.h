@@ -7,10 +7,31 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/engine/network.h"
 #include "sim/systolic/array.h"
 #include "sim/systolic/im2col.h"
 
 namespace hawx::systolic {
+
+// The window of a layer of the engine's lowered network (a fully connected layer is a 1x1
+// convolution on a 1x1 map); `channels` are all its input channels.
+inline ConvWindow window_of(const models::Layer& l) {
+  ConvWindow w;
+  w.channels = l.in.c;
+  w.height = l.in.h;
+  w.width = l.in.w;
+  w.kernel_h = l.kernel_h;
+  w.kernel_w = l.kernel_w;
+  w.stride_h = l.stride_h;
+  w.stride_w = l.stride_w;
+  w.pad_top = l.pad_top;
+  w.pad_left = l.pad_left;
+  w.pad_bottom = l.pad_bottom;
+  w.pad_right = l.pad_right;
+  w.dilation_h = l.dilation_h;
+  w.dilation_w = l.dilation_w;
+  return w;
+}
 
 struct ConvOperands {
   ConvWindow window;  // channels: all input channels of the layer

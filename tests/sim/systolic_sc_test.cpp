@@ -636,20 +636,7 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
 GemmOperands layer_operands(const models::QuantizedNetwork& q, const models::LayerTrace& trace,
                             const std::vector<std::uint16_t>& assignment) {
   const models::Layer& l = q.net.layers[static_cast<std::size_t>(trace.layer)];
-  ConvWindow w;
-  w.channels = l.in.c;
-  w.height = l.in.h;
-  w.width = l.in.w;
-  w.kernel_h = l.kernel_h;
-  w.kernel_w = l.kernel_w;
-  w.stride_h = l.stride_h;
-  w.stride_w = l.stride_w;
-  w.pad_top = l.pad_top;
-  w.pad_left = l.pad_left;
-  w.pad_bottom = l.pad_bottom;
-  w.pad_right = l.pad_right;
-  w.dilation_h = l.dilation_h;
-  w.dilation_w = l.dilation_w;
+  const ConvWindow w = window_of(l);
   GemmOperands o;
   o.gemm = w.gemm(l.filters());
   o.ifmap = im2col(w, trace.input.data());
