@@ -78,6 +78,14 @@ TechSpec TechSpec::read(const config::Section& root, const std::string& default_
                    .unit("fJ")
                    .doc("a PE pipeline register bit clocked for one cycle (default: an "
                         "assumption, ~1 fF clock pin at 1.1 V)"));
+    t.leakage_nw_per_um2 =
+        a.read(Param<double>("leakage_nw_per_um2")
+                   .def(t.leakage_nw_per_um2)
+                   .min(0.0)
+                   .unit("nW/um^2")
+                   .doc("static power of PE logic (multiplier units, idle or not, and "
+                        "accumulators) per um^2 (default: an assumption of the order of 45 nm "
+                        "general-purpose standard cells at 25 C)"));
   }
   return t;
 }

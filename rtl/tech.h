@@ -45,6 +45,10 @@ struct TechSpec {
   // (a ~1 fF clock pin charged and discharged at 1.1 V, C V^2).
   double register_fj_per_bit_toggle = 3.0;     // one flip-flop's output changing
   double register_fj_per_bit_per_cycle = 1.0;  // one flip-flop clocked, whether it changes or not
+  // Static (leakage) power of powered logic per um^2 of cell area, whatever it computes: an
+  // assumption of the order of 45 nm general-purpose X1 standard cells at 25 C (tens of nW per
+  // cell of about 0.5-1 um^2), not a figure for these netlists. nW x us = fJ.
+  double leakage_nw_per_um2 = 25.0;
 
   // The energy of one toggle of a net driving `fanout` gate inputs and `output_bits` product bits.
   double net_toggle_fj(int fanout, int output_bits) const {

@@ -313,17 +313,13 @@ void run_config(const Options& o) {
           r.groups.size() == 1 ? layer_stats : layer_stats.group("group_" + std::to_string(g)),
           &tech.tech);
       const sys::EnergyBreakdown e = sys::energy_of(r.groups[g], tech.tech);
-      energy.multipliers_fj += e.multipliers_fj;
-      energy.accumulators_fj += e.accumulators_fj;
-      energy.register_toggles_fj += e.register_toggles_fj;
-      energy.register_clock_fj += e.register_clock_fj;
-      energy.sram_fj += e.sram_fj;
-      energy.dram_fj += e.dram_fj;
+      energy += e;
       cost.multiplier_pj += e.multipliers_fj / 1000;
       cost.accumulator_pj += e.accumulators_fj / 1000;
       cost.register_pj += e.registers_fj() / 1000;
       cost.sram_pj += e.sram_fj / 1000;
       cost.dram_pj += e.dram_fj / 1000;
+      cost.leakage_pj += e.leakage_fj / 1000;
     }
     costs.push_back(cost);
     // Run time at the array's clock and the layer's average power over it.
@@ -385,8 +381,10 @@ void run_config(const Options& o) {
             "PE pipeline registers: bit toggles + clock");
   total.set("sram_energy_fj", energy.sram_fj, "fJ");
   total.set("dram_energy_fj", energy.dram_fj, "fJ");
+  total.set("leakage_energy_fj", energy.leakage_fj, "fJ",
+            "static: every multiplier unit (idle ones too) and accumulator over the run's time");
   total.set("energy_fj", energy.total_fj(), "fJ",
-            "multipliers + accumulators + registers + SRAM + DRAM");
+            "multipliers + accumulators + registers + SRAM + DRAM + leakage");
   total.set("multiplier_area_um2", area.multipliers_um2, "um^2");
   total.set("accumulator_area_um2", area.accumulators_um2, "um^2");
   total.set("pe_area_um2", area.pe_um2(), "um^2", "multipliers + accumulators");
@@ -401,7 +399,7 @@ void run_config(const Options& o) {
             << fixed(energy.accumulators_fj / 1000, 1) << " + registers "
             << fixed(energy.registers_fj() / 1000, 1) << " + SRAM "
             << fixed(energy.sram_fj / 1000, 1) << " + DRAM " << fixed(energy.dram_fj / 1000, 1)
-            << "\n"
+            << " + leakage " << fixed(energy.leakage_fj / 1000, 1) << "\n"
             << "area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "
             << fixed(area.multipliers_um2, 0) << " + accumulators "
             << fixed(area.accumulators_um2, 0) << " + SRAM " << fixed(area.sram_um2, 0) << "\n";

@@ -357,11 +357,6 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
     if (!spec.multiplier_map.empty()) {
       throw ConfigError("multi-unit PEs carry every multiplier; multiplier_map must be empty");
     }
-    if (spec.dataflow == Dataflow::kInputStationary) {
-      throw ConfigError(
-          "multi-unit PEs are modelled for the ws and os dataflows, not is (its "
-          "PEs would switch units within a fold)");
-    }
   }
   if (!spec.multiplier_map.empty()) {
     if (spec.multiplier_map.size() != cols) {
@@ -409,10 +404,15 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   ArrayRun run;
   run.timing = time_gemm(operands.gemm, spec.shape, spec.dataflow);
   if (spec.multi_unit) {
-    // Every PE has every unit: the filters fill the columns in order, as on a homogeneous array.
+    // Every PE has every unit: the column items (ws, os: filters; is: ofmap pixels) fill the
+    // columns in order, as on a homogeneous array.
+    const bool pixels = spec.dataflow == Dataflow::kInputStationary;
     run.mapping = map_filters_to_columns(
-        column_multiplier, std::vector<std::uint16_t>(operands.filter_multiplier.size(), 0),
-        {"any multiplier"});
+        column_multiplier,
+        std::vector<std::uint16_t>(
+            pixels ? static_cast<std::size_t>(operands.gemm.m) : operands.filter_multiplier.size(),
+            0),
+        {"any multiplier"}, pixels ? "pixel" : "filter");
   } else if (spec.dataflow != Dataflow::kInputStationary) {
     // ws, os: columns hold filters.
     run.mapping = map_filters_to_columns(column_multiplier, operands.filter_multiplier, names);
@@ -496,6 +496,14 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   run.ofmap_writes = top->ofmap().writes();
   run.register_bits =
       schedule.rows * schedule.cols * (16 * static_cast<std::int64_t>(schedule.units()) + 32);
+  run.pe_count = schedule.rows * schedule.cols;
+  run.clock_mhz = spec.clock_mhz;
+  for (std::int64_t j = 0; j < schedule.cols; ++j) {
+    for (std::size_t u = 0; u < schedule.units(); ++u) {
+      run.multiplier_area_um2 +=
+          static_cast<double>(schedule.rows) * schedule.unit_multiplier(j, u).area_um2;
+    }
+  }
   if (top->dram()) {
     run.dram_read_bytes = top->dram()->read_bytes();
     run.dram_write_bytes = top->dram()->write_bytes();
@@ -540,7 +548,24 @@ EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech) {
   e.sram_fj = sram_bytes * tech.sram_fj_per_byte;
   e.dram_fj =
       static_cast<double>(run.dram_read_bytes + run.dram_write_bytes) * tech.dram_fj_per_byte;
+  if (run.clock_mhz > 0) {
+    const double area =
+        run.multiplier_area_um2 + static_cast<double>(run.pe_count) * tech.accumulator_area_um2;
+    e.leakage_fj =
+        area * tech.leakage_nw_per_um2 * static_cast<double>(run.total_cycles()) / run.clock_mhz;
+  }
   return e;
+}
+
+EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& other) {
+  multipliers_fj += other.multipliers_fj;
+  accumulators_fj += other.accumulators_fj;
+  register_toggles_fj += other.register_toggles_fj;
+  register_clock_fj += other.register_clock_fj;
+  sram_fj += other.sram_fj;
+  dram_fj += other.dram_fj;
+  leakage_fj += other.leakage_fj;
+  return *this;
 }
 
 AreaBreakdown area_of(const ArraySpec& spec, const std::vector<PeMultiplier>& multipliers,
@@ -632,6 +657,8 @@ void report_stats(const ArrayRun& run, StatsTree& out, const rtl::TechSpec* tech
     energy.set("registers_fj", e.registers_fj(), "fJ", "register_toggles + register_clock");
     energy.set("sram_fj", e.sram_fj, "fJ", "SRAM accesses (operands 1 byte, partial sums 4)");
     energy.set("dram_fj", e.dram_fj, "fJ", "DRAM bytes read and written");
+    energy.set("leakage_fj", e.leakage_fj, "fJ",
+               "static: multiplier units (idle ones too) + accumulators, over the run's time");
     energy.set("total_fj", e.total_fj(), "fJ");
   }
   StatsTree& sram = out.group("sram");

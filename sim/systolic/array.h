@@ -111,8 +111,9 @@ struct ArraySpec {
   DataPath data_path = DataPath::kLut;
   // Multi-unit PEs: every PE carries one unit of each multiplier with a select, and uses the
   // unit assigned to the filter it works for; any filter fits any column (no extra folds), the
-  // area is the sum of the units, the energy that of the active unit (idle units' inputs are
-  // held; their leakage is not modelled). multiplier_map must then be empty. ws and os only.
+  // area is the sum of the units, the switching energy that of the active unit (idle units'
+  // inputs are held), the leakage that of every unit (energy_of). multiplier_map must then be
+  // empty. is: the stationary activation enters every unit, the streamed weight its filter's.
   bool multi_unit = false;
   MemorySpec memory;
   // The array's clock: the SystemC clock period (and so the VCD's time) is 1 / clock_mhz,
@@ -181,6 +182,11 @@ struct ArrayRun {
   // Pipeline register bits of the whole array, clocked every cycle: per PE an 8-bit a and b
   // register per multiplier unit and the 32-bit partial-sum register.
   std::int64_t register_bits = 0;
+  // For leakage: the area of every multiplier unit of every PE (multi-unit PEs: all of their
+  // units, active or idle), the number of PEs and the clock the cycles run at.
+  double multiplier_area_um2 = 0.0;
+  std::int64_t pe_count = 0;
+  double clock_mhz = 0.0;
 
   std::int64_t total_cycles() const { return compute_cycles + stall_cycles; }
 };
@@ -203,7 +209,9 @@ FoldEfficiency fold_efficiency(const std::vector<ArrayRun>& runs);
 // switching energy from their operand streams; one accumulation per MAC; the PEs' pipeline
 // registers (bit toggles of the operand and partial-sum registers x register_fj_per_bit_toggle,
 // plus register_bits x total cycles x register_fj_per_bit_per_cycle for the clock); SRAM
-// accesses (one byte per operand, four per int32 partial sum of the ofmap buffer); DRAM bytes.
+// accesses (one byte per operand, four per int32 partial sum of the ofmap buffer); DRAM bytes;
+// leakage: (every multiplier unit's area + an accumulator per PE) x leakage_nw_per_um2 x total
+// cycles / clock, so the idle units of multi-unit PEs cost their static power.
 struct EnergyBreakdown {
   double multipliers_fj = 0.0;
   double accumulators_fj = 0.0;
@@ -211,10 +219,12 @@ struct EnergyBreakdown {
   double register_clock_fj = 0.0;
   double sram_fj = 0.0;
   double dram_fj = 0.0;
+  double leakage_fj = 0.0;
   double registers_fj() const { return register_toggles_fj + register_clock_fj; }
   double total_fj() const {
-    return multipliers_fj + accumulators_fj + registers_fj() + sram_fj + dram_fj;
+    return multipliers_fj + accumulators_fj + registers_fj() + sram_fj + dram_fj + leakage_fj;
   }
+  EnergyBreakdown& operator+=(const EnergyBreakdown& other);
 };
 EnergyBreakdown energy_of(const ArrayRun& run, const rtl::TechSpec& tech);
 

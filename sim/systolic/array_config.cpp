@@ -35,7 +35,7 @@ SystolicConfig SystolicConfig::read(const config::Section& s) {
   c.multi_unit = s.read(Param<bool>("multi_unit")
                             .def(false)
                             .doc("every PE carries one unit of each study multiplier with a "
-                                 "select (area: all units; no multiplier_map; ws and os)"));
+                                 "select (area and leakage: all units; no multiplier_map)"));
   if (c.multi_unit && s.has("multiplier_map")) {
     s.fail("multiplier_map", "multi_unit PEs carry every multiplier; leave multiplier_map out");
   }

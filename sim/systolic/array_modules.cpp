@@ -271,30 +271,36 @@ void LutPeArray::run_stationary_fold(const Schedule::FoldPlan& plan) {
       const std::int64_t item = s.item(plan, j);
       if (item < 0) continue;  // idle column: inputs held
       PeState& pe = pes_[static_cast<std::size_t>(i * s.cols + j)];
-      // Multi-unit PEs (ws only): the unit of the column's filter.
-      const std::size_t unit = s.weight_stationary() ? s.unit_for(item) : 0;
-      const PeMultiplier& mul = s.unit_multiplier(j, unit);
       const int held = stationary.read(static_cast<std::size_t>(item * s.k + tap));
       std::int32_t* sums = column_sums_.data() + static_cast<std::size_t>(j) * steps;
-      std::uint8_t a = pe.inputs[unit][0];
-      std::uint8_t b = pe.inputs[unit][1];
-      (stationary_is_b ? b : a) = s.operand(held);
-      auto multiply = [&](std::size_t t) {
+      // Multiplies step t's operands through `unit` (whose inputs become them) and records the
+      // transition, at the latch edge or within the fold.
+      auto multiply = [&](std::size_t t, std::size_t unit, bool latch_edge) {
         const int x = s.activation(held, row_operands_[t]);
         const int w = s.weight(held, row_operands_[t]);
-        a = s.operand(x);
-        b = s.operand(w);
+        const std::uint8_t a = s.operand(x);
+        const std::uint8_t b = s.operand(w);
+        const PeMultiplier& mul = s.unit_multiplier(j, unit);
         sums[t] = wrap_add(sums[t], s.signed_product(mul.table.at(a, b), x, w));
         ++pe.activity.operations;
+        record_transition(pe, unit, mul, a, b, latch_edge, held_input);
       };
-      // The latch edge changes the stationary input; PE (0, 0)'s first streamed operand
-      // arrives at that same edge.
-      std::size_t t = 0;
-      if (i == 0 && j == 0 && steps > 0) multiply(t++);
-      record_transition(pe, unit, mul, a, b, true, held_input);
-      for (; t < steps; ++t) {
-        multiply(t);
-        record_transition(pe, unit, mul, a, b, false, held_input);
+      // The latch edge changes the stationary input (of the fold's unit; multi-unit is: of every
+      // unit); PE (0, 0)'s first streamed operand arrives at that same edge.
+      const bool first_at_latch = i == 0 && j == 0 && steps > 0;
+      const std::size_t first_unit = s.stationary_unit(item, 0);
+      for (std::size_t u = 0; u < s.units(); ++u) {
+        if (u != first_unit && !s.stationary_into_every_unit()) continue;
+        if (first_at_latch && u == first_unit) {
+          multiply(0, u, true);
+          continue;
+        }
+        std::array<std::uint8_t, 2> inputs = pe.inputs[u];
+        inputs[stationary_is_b ? 1 : 0] = s.operand(held);
+        record_transition(pe, u, s.unit_multiplier(j, u), inputs[0], inputs[1], true, held_input);
+      }
+      for (std::size_t t = first_at_latch ? 1 : 0; t < steps; ++t) {
+        multiply(t, s.stationary_unit(item, static_cast<std::int64_t>(t)), false);
       }
       record_psum_stream(pe, sums, steps);
     }
@@ -396,12 +402,17 @@ void RtlPe::on_clock() {
     item_ = w.item;
     stationary_ = w.value;
     if (item_ >= 0) {
-      unit_ = schedule_.weight_stationary() ? schedule_.unit_for(item_) : 0;
-      (stationary_is_b ? units_.b(unit_) : units_.a(unit_)).write(schedule_.operand(stationary_));
+      // ws: the fold's unit; multi-unit is: every unit (they take turns by streamed filter).
+      unit_ = schedule_.stationary_unit(item_, 0);
+      for (std::size_t u = 0; u < units_.size(); ++u) {
+        if (u != unit_ && !schedule_.stationary_into_every_unit()) continue;
+        (stationary_is_b ? units_.b(u) : units_.a(u)).write(schedule_.operand(stationary_));
+      }
     }
   }
   mul_valid_ = x.index >= 0 && item_ >= 0;
   if (mul_valid_) {
+    unit_ = schedule_.stationary_unit(item_, x.index);
     mul_unit_ = unit_;
     (stationary_is_b ? units_.a(unit_) : units_.b(unit_)).write(schedule_.operand(x.value));
     mul_streamed_ = x.value;

@@ -67,6 +67,18 @@ struct Schedule {
   std::size_t unit_for(std::int64_t filter) const {
     return multi_unit ? (*filter_multiplier)[static_cast<std::size_t>(filter)] : 0;
   }
+  // ws and is: the unit a PE multiplies with for column item `item` at streamed step `step`
+  // (multi-unit ws: the column's filter's unit for the whole fold; multi-unit is: the unit of the
+  // filter streaming past, step by step; else unit 0).
+  std::size_t stationary_unit(std::int64_t item, std::int64_t step) const {
+    if (!multi_unit) return 0;
+    return unit_for(weight_stationary() ? item : step);
+  }
+  // Multi-unit is: the stationary activation is latched into every unit's activation input, and
+  // each streamed weight into the input of its filter's unit only.
+  bool stationary_into_every_unit() const {
+    return multi_unit && dataflow == Dataflow::kInputStationary;
+  }
   const PeMultiplier& unit_multiplier(std::int64_t col, std::size_t unit) const {
     return (*multipliers)[multi_unit ? unit : column_multiplier[static_cast<std::size_t>(col)]];
   }

@@ -14,7 +14,7 @@ const char* const kComputeReportHeader =
     "LayerID, Total Cycles, Stall Cycles, Overall Util %, Mapping Efficiency %, Compute Util %,\n";
 const char* const kComputeReportCostColumns =
     " Multiplier Energy pJ, Accumulator Energy pJ, Register Energy pJ, SRAM Energy pJ, DRAM "
-    "Energy pJ, Total Energy pJ, PE Area um2, SRAM Area um2,";
+    "Energy pJ, Leakage Energy pJ, Total Energy pJ, PE Area um2, SRAM Area um2,";
 
 std::vector<TimedLayer> time_topology(const Topology& topology, const ArrayShape& array,
                                       Dataflow dataflow) {
@@ -83,7 +83,7 @@ void write_compute_report(std::ostream& out, const std::vector<TimedLayer>& laye
     if (!costs.empty()) {
       const LayerCosts& c = costs[id];
       for (const double v : {c.multiplier_pj, c.accumulator_pj, c.register_pj, c.sram_pj, c.dram_pj,
-                             c.total_pj(), c.pe_area_um2, c.sram_area_um2}) {
+                             c.leakage_pj, c.total_pj(), c.pe_area_um2, c.sram_area_um2}) {
         out << " " << python_repr(v) << ",";
       }
     }

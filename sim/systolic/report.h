@@ -49,11 +49,12 @@ struct LayerCosts {
   double register_pj = 0.0;  // PE pipeline registers: bit toggles and clock
   double sram_pj = 0.0;
   double dram_pj = 0.0;
+  double leakage_pj = 0.0;     // static energy of the PEs' multiplier units and accumulators
   double pe_area_um2 = 0.0;    // multipliers + accumulators of every PE
   double sram_area_um2 = 0.0;  // the ifmap, filter and ofmap SRAMs
 
   double total_pj() const {
-    return multiplier_pj + accumulator_pj + register_pj + sram_pj + dram_pj;
+    return multiplier_pj + accumulator_pj + register_pj + sram_pj + dram_pj + leakage_pj;
   }
 };
 

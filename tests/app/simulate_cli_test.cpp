@@ -148,25 +148,26 @@ TEST(SimulateCliTest, ConfigRunsTheModelOnTheArray) {
   const std::vector<std::string> report = lines_of(test::read_file(dir / "COMPUTE_REPORT.csv"));
   ASSERT_EQ(report.size(), 6U);  // header + conv1, conv2, fc1, fc2, fc3
   const std::vector<std::string> header = csv_fields(report[0]);
-  EXPECT_EQ(header, (std::vector<std::string>{
-                        "LayerID", "Total Cycles", "Stall Cycles", "Overall Util %",
-                        "Mapping Efficiency %", "Compute Util %", "Multiplier Energy pJ",
-                        "Accumulator Energy pJ", "Register Energy pJ", "SRAM Energy pJ",
-                        "DRAM Energy pJ", "Total Energy pJ", "PE Area um2", "SRAM Area um2"}));
+  EXPECT_EQ(header,
+            (std::vector<std::string>{
+                "LayerID", "Total Cycles", "Stall Cycles", "Overall Util %", "Mapping Efficiency %",
+                "Compute Util %", "Multiplier Energy pJ", "Accumulator Energy pJ",
+                "Register Energy pJ", "SRAM Energy pJ", "DRAM Energy pJ", "Leakage Energy pJ",
+                "Total Energy pJ", "PE Area um2", "SRAM Area um2"}));
   for (std::size_t i = 1; i < report.size(); ++i) {
     SCOPED_TRACE(report[i]);
     const std::vector<std::string> row = csv_fields(report[i]);
     ASSERT_EQ(row.size(), header.size());
     double sum = 0.0;
-    for (std::size_t c = 6; c < 11; ++c) {
+    for (std::size_t c = 6; c < 12; ++c) {
       const double energy = std::stod(row[c]);
       EXPECT_GT(energy, 0.0) << header[c];
       sum += energy;
     }
-    EXPECT_NEAR(sum, std::stod(row[11]), 1e-9 * sum);
-    EXPECT_GT(std::stod(row[12]), 0.0);
+    EXPECT_NEAR(sum, std::stod(row[12]), 1e-9 * sum);
+    EXPECT_GT(std::stod(row[13]), 0.0);
     // 3 x 64 kB at generic45's default 5670 um^2 per kB.
-    EXPECT_DOUBLE_EQ(std::stod(row[13]), 3 * 64 * 5670.0);
+    EXPECT_DOUBLE_EQ(std::stod(row[14]), 3 * 64 * 5670.0);
   }
   // conv2's extra column fold halves its mapping efficiency: 150 taps x 16 filters in 10 x 2
   // folds of 16 x 16 instead of 10 x 1 (the homogeneous timing model's 93.75).

@@ -298,6 +298,12 @@ TEST(SynthesisTest, TechFileAcceleratorSection) {
             4.5);
   EXPECT_THROW(TechSpec::load(dir / "acc.yaml", {"accelerator.register_fj_per_bit_per_cycle=-1"}),
                ConfigError);
+  EXPECT_EQ(plain.leakage_nw_per_um2, 25.0);
+  EXPECT_EQ(
+      TechSpec::load(dir / "acc.yaml", {"accelerator.leakage_nw_per_um2=5"}).leakage_nw_per_um2,
+      5.0);
+  EXPECT_THROW(TechSpec::load(dir / "acc.yaml", {"accelerator.leakage_nw_per_um2=-1"}),
+               ConfigError);
   test::write_file(dir / "typo.yaml", gates + "accelerator:\n  dram_pj_per_byte: 80\n");
   EXPECT_THROW(TechSpec::load(dir / "typo.yaml"), ConfigError);
 }

@@ -406,9 +406,14 @@ TEST(SystolicScTest, ANarrowDramStallsTheFolds) {
                          3.0);
     EXPECT_DOUBLE_EQ(e.register_clock_fj,
                      16.0 * 48.0 * static_cast<double>(narrow.total_cycles()) * 1.0);
-    EXPECT_DOUBLE_EQ(e.total_fj(), e.multipliers_fj + e.accumulators_fj + e.registers_fj() +
-                                       e.sram_fj + e.dram_fj);
     const AreaBreakdown area = area_of(spec, multipliers, tech);
+    // Leakage: the PEs' logic over the stalled run's time (at the default 1000 MHz).
+    EXPECT_NEAR(e.leakage_fj,
+                area.pe_um2() * tech.leakage_nw_per_um2 *
+                    static_cast<double>(narrow.total_cycles()) / 1000.0,
+                1e-9 * e.leakage_fj);
+    EXPECT_DOUBLE_EQ(e.total_fj(), e.multipliers_fj + e.accumulators_fj + e.registers_fj() +
+                                       e.sram_fj + e.dram_fj + e.leakage_fj);
     EXPECT_DOUBLE_EQ(area.multipliers_um2,
                      2 * 4 * (multipliers[0].area_um2 + multipliers[1].area_um2));
     EXPECT_GT(multipliers[1].area_um2, 0.0);
@@ -451,8 +456,8 @@ TEST(SystolicScTest, ClockSetsThePeriodAndTheVcdTime) {
 }
 
 // Multi-unit PEs: every PE carries both multipliers and selects the filter's; no extra folds
-// where a per-column map needs one, at the area of both units in every PE. Both data paths agree,
-// and the outputs are those of the same per-filter assignment.
+// where a per-column map needs one, at the area of both units in every PE, whose idle units leak.
+// Both data paths agree, and the outputs are those of the same per-filter assignment.
 TEST(SystolicScTest, MultiUnitPesNeedNoExtraFolds) {
   const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
   const rtl::TechSpec tech =
@@ -485,7 +490,67 @@ TEST(SystolicScTest, MultiUnitPesNeedNoExtraFolds) {
                      16 * (multipliers[0].area_um2 + multipliers[1].area_um2));
     EXPECT_GT(area_of(multi, multipliers, tech).total_um2(),
               area_of(mapped, multipliers, tech).total_um2());
+    // Leakage: every unit, active or idle, and every accumulator, over the run's time.
+    const auto leakage_per_cycle = [&](const ArrayRun& r) {
+      return energy_of(r, tech).leakage_fj / static_cast<double>(r.total_cycles());
+    };
+    const double multi_area = area_of(multi, multipliers, tech).pe_um2();
+    EXPECT_NEAR(energy_of(lut, tech).leakage_fj,
+                multi_area * tech.leakage_nw_per_um2 * static_cast<double>(lut.total_cycles()) /
+                    multi.clock_mhz,
+                1e-9 * energy_of(lut, tech).leakage_fj);
+    EXPECT_GT(energy_of(lut, tech).leakage_fj, 0.0);
+    EXPECT_DOUBLE_EQ(energy_of(lut, tech).leakage_fj, energy_of(rtl, tech).leakage_fj);
+    // Per cycle, the multi-unit array leaks in proportion to its larger PE area.
+    EXPECT_NEAR(leakage_per_cycle(lut) / leakage_per_cycle(per_column),
+                multi_area / area_of(mapped, multipliers, tech).pe_um2(), 1e-9);
+    EXPECT_GT(leakage_per_cycle(lut), leakage_per_cycle(per_column));
   }
+}
+
+// is streams every filter through every column, so a column map cannot mix multipliers in a
+// layer (an error), while multi-unit PEs can: the stationary activation enters every unit at the
+// latch edge and each streamed weight the unit of its filter. Same sums as the per-filter
+// reference, no extra folds, no stationary toggles within a fold, lut = rtl.
+TEST(SystolicScTest, MultiUnitPesMixFiltersInInputStationary) {
+  const auto multipliers = library({"mul8u_exact", "mul8u_drum4"});
+  std::mt19937 random(23);
+  const GemmOperands o = random_conv(random, false, 4, {0, 1, 0, 1});
+  ArraySpec mapped;
+  mapped.shape = {4, 4};
+  mapped.dataflow = Dataflow::kInputStationary;
+  mapped.multiplier_map = {"mul8u_exact", "mul8u_drum4", "mul8u_exact", "mul8u_drum4"};
+  try {
+    simulate_gemm(mapped, multipliers, o);
+    ADD_FAILURE() << "a column map cannot mix a layer's filters in is";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("a layer's filters need one multiplier"),
+              std::string::npos)
+        << e.what();
+  }
+  ArraySpec multi = mapped;
+  multi.multiplier_map.clear();
+  multi.multi_unit = true;
+  const ArrayRun lut = simulate_gemm(multi, multipliers, o);
+  multi.data_path = DataPath::kRtl;
+  const ArrayRun rtl = simulate_gemm(multi, multipliers, o);
+  EXPECT_EQ(lut.ofmap, reference(o, multipliers));
+  expect_same_run(lut, rtl);
+  EXPECT_EQ(lut.extra_cycles, 0);
+  EXPECT_EQ(lut.col_folds, lut.timing.col_folds);
+  EXPECT_EQ(lut.total.stationary_toggles_in_fold, 0U);
+  EXPECT_GT(lut.total.stationary_toggles_latch, 0U);
+  // Both units of a PE see the stationary activation, so both switch; the drum4 unit's weight
+  // input only for the drum4 filters' steps.
+  EXPECT_GT(lut.total.energy_fj, 0.0);
+  // The same array with every filter exact: other sums, the same schedule.
+  GemmOperands all_exact = o;
+  std::fill(all_exact.filter_multiplier.begin(), all_exact.filter_multiplier.end(), 0);
+  multi.data_path = DataPath::kLut;
+  const ArrayRun exact_only = simulate_gemm(multi, multipliers, all_exact);
+  EXPECT_EQ(exact_only.ofmap, reference(all_exact, multipliers));
+  EXPECT_NE(exact_only.ofmap, lut.ofmap);
+  EXPECT_EQ(exact_only.compute_cycles, lut.compute_cycles);
 }
 
 // Grouped convolutions (2 groups, and depthwise): one GEMM per group, the sums those of a direct
@@ -618,10 +683,6 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
   s = good;
   s.multi_unit = true;
   EXPECT_NE(error(s).find("multi-unit PEs carry every multiplier; multiplier_map must be empty"),
-            std::string::npos);
-  s.multiplier_map.clear();
-  s.dataflow = Dataflow::kInputStationary;
-  EXPECT_NE(error(s).find("multi-unit PEs are modelled for the ws and os dataflows, not is"),
             std::string::npos);
   s = good;
   s.memory.ideal = false;
