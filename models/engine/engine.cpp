@@ -250,7 +250,11 @@ namespace {
 
 // The hot loops, compiled for several instruction sets and chosen at run time by the loader
 // (GCC function multiversioning). Integer arithmetic: every version gives the same result.
-#define HAWX_KERNEL __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
+// The clones name instruction-set features, not CPUs: the resolver tests an "arch=X" clone
+// with __builtin_cpu_is(X), which is false on every other AVX-512 CPU (Ice Lake, Sapphire
+// Rapids, Zen 4), so those ran the SSE2 default; a feature clone is tested with
+// __builtin_cpu_supports.
+#define HAWX_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
 
 // One tile of kTile columns of one filter: acc[t] += sum over taps k of product(w[k], x[k][t]),
 // with x's rows `stride` apart. The accumulators stay in registers across the taps.
@@ -1108,7 +1112,9 @@ void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, s
     const std::size_t in_size = static_cast<std::size_t>(l.in.elements());
     const std::size_t out_size = static_cast<std::size_t>(l.out.elements());
     std::vector<std::int16_t>& out_all = v[static_cast<std::size_t>(l.output)];
-    out_all.assign(out_size * count, 0);
+    // Every layer kind writes every output element, so the buffer is not cleared first (a
+    // reused map of the right size keeps its old values until they are overwritten).
+    out_all.resize(out_size * count);
     const std::vector<std::int16_t>& in_all = v[static_cast<std::size_t>(l.input)];
     if (last) real.assign(out_all.size(), 0.0f);
     if (l.kind == Layer::Kind::kConv) {
@@ -1361,10 +1367,12 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
   std::vector<std::vector<OperandHistogram>> histograms(
       static_cast<std::size_t>(workers), std::vector<OperandHistogram>(layers, OperandHistogram{}));
   const std::size_t logits_size = static_cast<std::size_t>(q_.net.layers.back().out.elements());
+  // Each worker's maps live across its batches: no allocation, page faults or clearing per batch.
+  std::vector<Maps> worker_maps(static_cast<std::size_t>(workers), Maps(q_.net.values.size()));
   for_batches(
       n, workers,
       [&](std::size_t first, std::size_t count, int t) {
-        Maps v(q_.net.values.size());
+        Maps& v = worker_maps[static_cast<std::size_t>(t)];
         std::size_t start = 0, compute = 0;
         if (from) {
           for (std::size_t k = 0; k < from->live_.size(); ++k) {
