@@ -222,9 +222,30 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
         rows8[w * 512 + 256 + a] = static_cast<std::uint8_t>(rows16[w * 256 + a] >> 8);
       }
     }
+    std::vector<std::uint8_t> errors8(want_signed ? 0 : 65536);
+    std::vector<std::int32_t> error_min(want_signed ? 0 : 256);
+    std::vector<char> error_fits(want_signed ? 0 : 256, 0);
+    for (unsigned w = 0; !want_signed && w < 256; ++w) {
+      std::int32_t low = std::numeric_limits<std::int32_t>::max();
+      std::int32_t high = std::numeric_limits<std::int32_t>::min();
+      for (unsigned a = 0; a < 256; ++a) {
+        const std::int32_t e = rows[w * 256 + a] - static_cast<std::int32_t>(a * w);
+        low = std::min(low, e);
+        high = std::max(high, e);
+      }
+      error_min[w] = low;
+      error_fits[w] = high - low <= 255;
+      for (unsigned a = 0; error_fits[w] && a < 256; ++a) {
+        errors8[w * 256 + a] =
+            static_cast<std::uint8_t>(rows[w * 256 + a] - static_cast<std::int32_t>(a * w) - low);
+      }
+    }
     tables_.push_back(std::move(rows));
     tables16_.push_back(std::move(rows16));
     tables8_.push_back(std::move(rows8));
+    errors8_.push_back(std::move(errors8));
+    error_min_.push_back(std::move(error_min));
+    error_fits_.push_back(std::move(error_fits));
   }
 }
 
@@ -385,10 +406,14 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(
 //   [even][half] lane d: column 16 (d / 4) + 8 half + 2 (d % 4) + odd,
 // restored once per tile by a 128-bit transpose. Half the instructions of tile_rows_avx512 per
 // lookup; the same sums, bit for bit.
-template <bool kSigned>
+//
+// kHigh = false: rows of 256 bytes, one byte per product and no high bytes (the error bytes
+// of Engine::errors8_, added to exact dot products).
+template <bool kSigned, bool kHigh = true>
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     std::int32_t* acc, const std::uint8_t* table, const std::uint16_t* row_index, int positives,
     int taps, const std::uint8_t* x, const std::uint32_t* offsets) {
+  constexpr std::size_t kRowBytes = kHigh ? 512 : 256;
   static_assert(kTile == 64, "one register of byte operands");
   // 16-bit sums of the low and high product bytes, even and odd columns apart (word i of an
   // even sum is column 2i); at most 128 taps of |byte| <= 255 each before they are flushed into
@@ -399,16 +424,19 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     __m512i le = zero, lo = zero, he = zero, ho = zero;
     const int end = std::min(taps, start + 128);
     for (int k = start; k < end; ++k) {
-      const std::uint8_t* r = table + static_cast<std::size_t>(row_index[k]) * 512;
+      const std::uint8_t* r = table + static_cast<std::size_t>(row_index[k]) * kRowBytes;
       const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
       const __mmask64 upper = _mm512_movepi8_mask(idx);
       const __m512i l = _mm512_mask_blend_epi8(
           upper, _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
           _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
-      const __m512i h = _mm512_mask_blend_epi8(
-          upper,
-          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 256), idx, _mm512_loadu_si512(r + 320)),
-          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 384), idx, _mm512_loadu_si512(r + 448)));
+      const __m512i h =
+          kHigh ? _mm512_mask_blend_epi8(upper,
+                                         _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 256), idx,
+                                                                  _mm512_loadu_si512(r + 320)),
+                                         _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 384), idx,
+                                                                  _mm512_loadu_si512(r + 448)))
+                : zero;
       // Unsigned bytes: le sums whole words (odd byte * 256 + even byte, mod 2^16) and the even
       // bytes' sum is recovered at the flush as le - 256 * lo: one instruction fewer per byte
       // vector. The high byte carries the product's sign in two's complement: split exactly.
@@ -418,13 +446,17 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
       if (k >= positives) {
         le = _mm512_sub_epi16(le, l);
         lo = _mm512_sub_epi16(lo, l_odd);
-        he = _mm512_sub_epi16(he, h_even);
-        ho = _mm512_sub_epi16(ho, h_odd);
+        if constexpr (kHigh) {
+          he = _mm512_sub_epi16(he, h_even);
+          ho = _mm512_sub_epi16(ho, h_odd);
+        }
       } else {
         le = _mm512_add_epi16(le, l);
         lo = _mm512_add_epi16(lo, l_odd);
-        he = _mm512_add_epi16(he, h_even);
-        ho = _mm512_add_epi16(ho, h_odd);
+        if constexpr (kHigh) {
+          he = _mm512_add_epi16(he, h_even);
+          ho = _mm512_add_epi16(ho, h_odd);
+        }
       }
     }
     // Even-byte sums from whole-word sums: |sum| <= 128 * 255 fits int16, so mod 2^16 is exact.
@@ -773,6 +805,12 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   bool* negated = reinterpret_cast<bool*>(scratch(negated_buffer, group_slots));
   // The byte lookups need operands that are one byte: magnitudes >= 0 or two's complement.
   const bool bytes = byte_tables_ && (!sign_magnitude || nonnegative);
+  // Approximate filters of unsigned multipliers whose weights' error rows fit a byte: the exact
+  // byte dot products plus one error byte per product (Engine::errors8_), bit-identical to the
+  // full lookups: sum s (a|w| + e) = sum a w + sum s (e - min) + sum s min.
+  const bool error_path = bytes && quad_path && sign_magnitude;
+  thread_local std::vector<char> error_filter_buffer;
+  char* error_filter = scratch(error_filter_buffer, static_cast<std::size_t>(out_per_group));
   thread_local std::vector<std::uint8_t> patch8_buffer;
   std::uint8_t* patch8 = bytes ? scratch(patch8_buffer, chunk_tiles_max * tile_size) : nullptr;
   const std::size_t quad_tile_size = quad_count * 256;  // bytes per tile
@@ -813,8 +851,23 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
     for (std::size_t i = 0; i < filters; ++i) {
       const int f = g * out_per_group + static_cast<int>(i);
       const std::uint16_t m = choice[static_cast<std::size_t>(f)];
+      // The error path: every row of the filter fits a byte; its rows' minimum errors (signed
+      // as the weights) are a constant of the filter, added with the bias.
+      std::int32_t error_constant = 0;
+      error_filter[i] = error_path && !exact_[m];
+      if (error_filter[i]) {
+        const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
+        const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
+        const int positives = plan.positives[static_cast<std::size_t>(f)];
+        for (int j = 0; error_filter[i] && j < taps; ++j) {
+          const std::uint16_t row = plan.row[base + static_cast<std::size_t>(j)];
+          error_filter[i] = error_fits_[m][row];
+          error_constant += (j < positives ? 1 : -1) * error_min_[m][row];
+        }
+        if (!error_filter[i]) error_constant = 0;
+      }
       std::fill(acc + i * padded_columns, acc + (i + 1) * padded_columns,
-                qc.bias[static_cast<std::size_t>(f)]);
+                qc.bias[static_cast<std::size_t>(f)] + error_constant);
       if (exact_[m]) continue;
       if (vector_tables_) continue;  // the vector kernels read the engine's tap plan
       // The portable kernels: the same order as the plan (positive weights first).
@@ -942,7 +995,9 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
       const bool any_exact =
           std::any_of(choice.begin() + g * out_per_group, choice.begin() + (g + 1) * out_per_group,
                       [&](std::uint16_t m) { return exact_[m]; });
-      if (quad_path && any_exact) {
+      const bool any_error = std::any_of(error_filter, error_filter + filters,
+                                         [](char uses_errors) { return uses_errors != 0; });
+      if (quad_path && (any_exact || any_error)) {
         const std::uint8_t offset = sign_magnitude ? 0 : 0x80;
         for (std::size_t t = 0; t < chunk_tiles; ++t) {
           build_quads(patch + t * tile_size, taps, static_cast<int>(quad_count), offset,
@@ -959,7 +1014,17 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           const std::uint16_t m = choice[static_cast<std::size_t>(f)];
           std::int32_t* a = acc + i * padded_columns + t;
           const std::size_t slot = i * static_cast<std::size_t>(taps);
-          if (exact_[m] && quad_path) {
+          if (error_filter[i]) {
+            const std::size_t at = static_cast<std::size_t>(f) * quad_count;
+            const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;
+            tile_exact_bytes<true>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
+                                   static_cast<int>(quad_count), 0, xq);
+            const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
+            const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
+            tile_bytes_avx512<false, false>(a, errors8_[m].data(), plan.row.data() + base,
+                                            plan.positives[static_cast<std::size_t>(f)], taps, x8,
+                                            plan.offset.data() + base);
+          } else if (exact_[m] && quad_path) {
             const std::size_t at = static_cast<std::size_t>(f) * quad_count;
             const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;
             if (sign_magnitude) {

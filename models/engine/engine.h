@@ -211,6 +211,13 @@ class Engine {
   std::vector<std::vector<std::uint16_t>> tables16_;
   // Per weight row, the products' low bytes (256) then high bytes (256), for the byte lookups.
   std::vector<std::vector<std::uint8_t>> tables8_;
+  // Unsigned multipliers, per weight magnitude w (row): the error of each product against the
+  // exact a * w, less the row's smallest error, as a byte (256 per row) where the row's errors
+  // span at most 255 (error_fits_); error_min_ is that smallest error. A filter whose rows all
+  // fit computes exact byte dot products plus one byte lookup per product instead of two.
+  std::vector<std::vector<std::uint8_t>> errors8_;
+  std::vector<std::vector<std::int32_t>> error_min_;
+  std::vector<std::vector<char>> error_fits_;
   bool vector_tables_ = false;
   bool byte_tables_ = false;  // AVX-512 VBMI byte lookups
   // AVX-512 VNNI dot products for exact filters; their weights in pairs of taps, per layer.
