@@ -74,6 +74,15 @@ TEST(CliTest, ListShowsRegisteredDatasets) {
   EXPECT_THAT(r.out, HasSubstr("  cifar10 "));
 }
 
+TEST(CliTest, ListShowsRegisteredStrategies) {
+  const Result r = run_tool({"list"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("strategy — "));
+  EXPECT_THAT(r.out, HasSubstr("  exhaustive "));
+  EXPECT_THAT(r.out, HasSubstr("  nsga2 "));
+  EXPECT_THAT(r.out, HasSubstr("  random "));
+}
+
 TEST(CliTest, EveryShippedConfigValidates) {
   int seen = 0;
   for (const auto& entry : fs::directory_iterator(test::source_dir() / "configs")) {
