@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "search/search.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -112,13 +113,20 @@ SearchResult run_search(const DesignSpace& space, const SearchSetup& setup,
     }
     if (!p.outcome.ok) ++result.failed;
     strategy->report(p.point, p.outcome);
-    if (auto v = p.outcome.objectives(objectives)) {
+    auto v = p.outcome.objectives(objectives);
+    // A point that a front member dominates or equals leaves the hypervolume as it was: only
+    // points that join the front pay for a new one.
+    const bool joins =
+        v && std::none_of(seen.begin(), seen.end(), [&](const std::vector<double>& f) {
+          return f == *v || dominates(f, *v);
+        });
+    if (joins) {
       seen.push_back(std::move(*v));
-      result.hypervolume_trace.push_back(hypervolume(seen, reference));
       // Only the front matters for later hypervolumes: keep the list short.
       std::vector<std::vector<double>> front;
       for (std::size_t k : pareto_front(seen)) front.push_back(std::move(seen[k]));
       seen = std::move(front);
+      result.hypervolume_trace.push_back(hypervolume(seen, reference));
     } else {
       result.hypervolume_trace.push_back(
           result.hypervolume_trace.empty() ? 0.0 : result.hypervolume_trace.back());

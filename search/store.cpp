@@ -425,6 +425,15 @@ void ResultsStore::record(std::int64_t search, std::uint64_t seq, StoredEvaluati
       .bind(15, e.finished_at)
       .bind(16, e.session)
       .step();
+  if (sqlite3_changes(db_) == 0) {
+    // The hash is stored already: it must be the same assignment.
+    Statement k(db_, file_, "SELECT key FROM evaluations WHERE hash = ?1");
+    k.bind(1, e.hash);
+    if (k.step() && k.text(0) != e.key) {
+      throw Error("results database " + file_.string() + ": hash " + e.hash +
+                  " names two assignments ('" + k.text(0) + "' and '" + e.key + "')");
+    }
+  }
   if (search != 0) {
     Statement(db_, file_,
               "INSERT OR IGNORE INTO search_points(search, seq, evaluation, reused, session) "

@@ -45,8 +45,9 @@ ChildRun parse(const std::string& out) {
   return r;
 }
 
-std::vector<std::string> args(const fs::path& dir, int delay_ms) {
-  return {child_path().string(),    (dir / "results.db").string(),     "nsga2", "300", "3",
+std::vector<std::string> args(const fs::path& dir, int delay_ms,
+                              const std::string& strategy = "nsga2") {
+  return {child_path().string(),    (dir / "results.db").string(),     strategy, "300", "3",
           std::to_string(delay_ms), (dir / "evaluations.log").string()};
 }
 
@@ -93,18 +94,18 @@ int run_and_kill(const std::vector<std::string>& argv, int points) {
   return seen;
 }
 
-TEST(ResumeTest, AKilledSearchResumesToTheSameFrontWithoutReevaluating) {
+void kill_and_resume(const std::string& strategy) {
   test::TempDir whole, killed;
 
-  const test::CommandResult uninterrupted = run_child(args(whole.path(), 0));
+  const test::CommandResult uninterrupted = run_child(args(whole.path(), 0, strategy));
   ASSERT_EQ(uninterrupted.code, 0) << uninterrupted.err;
   const ChildRun reference = parse(uninterrupted.out);
   EXPECT_EQ(reference.evaluated, 300u);
   EXPECT_EQ(reference.reused, 0u);
   ASSERT_FALSE(reference.front.empty());
 
-  // Killed after 120 of 300 points (in the middle of NSGA-II's 7th generation), while evaluating.
-  const int seen = run_and_kill(args(killed.path(), 5), 120);
+  // Killed after 120 of 300 points (NSGA-II: in its 7th generation), while evaluating.
+  const int seen = run_and_kill(args(killed.path(), 5, strategy), 120);
   ASSERT_EQ(seen, 120);
   std::set<std::string> committed;
   {
@@ -117,7 +118,7 @@ TEST(ResumeTest, AKilledSearchResumesToTheSameFrontWithoutReevaluating) {
   EXPECT_GE(committed.size(), 120u);  // everything reported was committed first
   EXPECT_LT(committed.size(), 300u);
 
-  const test::CommandResult resumed = run_child(args(killed.path(), 0));
+  const test::CommandResult resumed = run_child(args(killed.path(), 0, strategy));
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   const ChildRun after = parse(resumed.out);
   EXPECT_EQ(after.reused, committed.size()) << after.evaluated_line;
@@ -145,6 +146,14 @@ TEST(ResumeTest, AKilledSearchResumesToTheSameFrontWithoutReevaluating) {
   ResultsStore store(killed / "results.db", "synthetic problem 10x4 seed 4\n");
   EXPECT_EQ(store.evaluation_count(), 300u);
   EXPECT_EQ(store.evaluations(1).size(), 300u);  // the search's 300 points, in order
+}
+
+TEST(ResumeTest, AKilledNsga2SearchResumesToTheSameFrontWithoutReevaluating) {
+  kill_and_resume("nsga2");
+}
+
+TEST(ResumeTest, AKilledRandomSearchResumesToTheSameFrontWithoutReevaluating) {
+  kill_and_resume("random");
 }
 
 TEST(ResumeTest, ACorruptStoreStopsTheChildWithAClearError) {

@@ -97,6 +97,11 @@ TEST(StoreTest, RoundTrips) {
   // A hash that names another assignment is an error, never a wrong reuse.
   EXPECT_THAT(test::message_of<Error>([&] { again.find("00000000000000aa", "other"); }),
               HasSubstr("names two assignments"));
+  StoredEvaluation collision = evaluation("00000000000000aa", 0.5);
+  collision.key = "other";
+  EXPECT_THAT(test::message_of<Error>([&] { again.record(search, 3, collision); }),
+              HasSubstr("names two assignments"));
+  EXPECT_EQ(again.evaluations(search).size(), 3u);  // rolled back
 }
 
 TEST(StoreTest, ASearchReopenedWithOtherOptionsIsAnError) {
