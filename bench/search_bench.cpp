@@ -1,24 +1,26 @@
 // SPDX-License-Identifier: MIT
-// Benchmark of the search strategies (issue 8) on a real layer-level space: exhaustive search
-// against random and NSGA-II at equal budgets, hypervolumes compared with the exhaustive front's.
+// Benchmark of the search strategies (issue 8) on a real network: random and NSGA-II at equal
+// budgets, their hypervolumes as a share of the exhaustive front's (layer level) or of the union
+// of every run's front (filter level, --level filter).
 //
 // The study (default bench/search_lenet5.yaml: LeNet-5, MNIST, exact + two truncated array
-// multipliers, 3^5 = 243 assignments) gives the network, the test set, the candidates and the
-// systolic array (multi-unit PEs). Every point is measured, none predicted:
-// - accuracy: the int8 engine on the test set (dataset.test_limit images), prefix reuse under
-//   exhaustive search;
-// - energy per inference: each compute layer simulated on the SystemC array (lut data path) with
-//   every filter on each candidate, for the first --energy-images test images under the exact
-//   network's activations, averaged; a point's energy is the sum of its layers' (the operand
-//   streams of a layer under upstream approximation are taken as the exact network's);
-// - area: the array with multi-unit PEs carrying the candidates the point uses (area_of).
+// multipliers; at the layer level 3^5 = 243 assignments) gives the network, the test set, the
+// candidates and the systolic array (multi-unit PEs). Every point is measured, none predicted:
+// - accuracy: the int8 engine on the test set (dataset.test_limit images), with the engine's
+//   prefix reuse under exhaustive search;
+// - energy and cycles per inference: every compute layer simulated on the SystemC array (lut data
+//   path) under the point's own per-filter assignment, its input as the approximate network
+//   computes it, for the first --energy-images test images, averaged; the array's sums are
+//   checked against the engine's;
+// - area: the array whose multi-unit PEs carry exactly the candidates the point uses (area_of).
 // Evaluations go to a results store (--out, default results/search_bench/results.db), so the
-// random and NSGA-II runs reuse the exhaustive run's measurements by hash and a second run of the
+// random and NSGA-II runs reuse what exhaustive search measured (by hash) and a second run of the
 // benchmark measures nothing again.
 //
-// Usage: hawx_bench_search [CONFIG] [-p key=value ...] [--budgets 11,22,44] [--seeds 5]
-//                          [--population 8] [--accuracy-reference 0.9] [--margin 0.1]
-//                          [--energy-images 3] [--threads 2] [--out DIR]
+// Usage: hawx_bench_search [CONFIG] [-p key=value ...] [--level layer|filter]
+//                          [--budgets 11,22,44] [--seeds 5] [--population 8]
+//                          [--accuracy-reference 0.9] [--margin 0.1] [--energy-images 3]
+//                          [--threads 2] [--out DIR]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -58,6 +60,7 @@ struct Options {
   int energy_images = 3;
   int threads = 2;
   std::string out = "results/search_bench";
+  Level level = Level::kLayer;
 };
 
 Options parse(int argc, char** argv) {
@@ -87,6 +90,8 @@ Options parse(int argc, char** argv) {
       o.energy_images = std::stoi(value());
     } else if (a == "--threads") {
       o.threads = std::stoi(value());
+    } else if (a == "--level") {
+      o.level = level_from_name(value());
     } else if (a == "--out") {
       o.out = value();
     } else if (!a.empty() && a[0] != '-' && !config_seen) {
@@ -120,13 +125,6 @@ std::vector<sys::PeMultiplier> pe_multipliers(const hawx::app::Study& study,
   return out;
 }
 
-struct Row {
-  std::string strategy;
-  std::uint64_t budget = 0;
-  std::vector<double> hv3, hv2;
-  std::vector<std::size_t> front;
-};
-
 std::string stats(const std::vector<double>& v) {
   double mean = 0, lo = 1e300, hi = -1e300;
   for (double x : v) {
@@ -153,27 +151,29 @@ int run(const Options& o) {
   const auto tech = hawx::app::characterize_options(study.spec.tech, true);
   const std::vector<sys::PeMultiplier> multipliers = pe_multipliers(study, c, tech);
   const sys::ArraySpec spec = study.spec.systolic->array_spec();
-  const DesignSpace space = DesignSpace::of_network(Level::kLayer, net, c.names);
+  const DesignSpace space = DesignSpace::of_network(o.level, net, c.names);
   const auto compute = net.compute_layers();
   std::cout << "study " << o.config << ": " << compute.size() << " compute layers, "
             << model.test.size() << " test images; candidates";
   for (const auto& n : c.names) std::cout << " " << n;
-  std::cout << "; " << *space.size() << " layer-level assignments\n";
+  std::printf("; %s level: %zu genes, 10^%.1f assignments\n", level_name(o.level), space.genes(),
+              space.log10_size());
   std::cout << "array " << spec.shape.rows << "x" << spec.shape.cols << " "
             << sys::dataflow_name(spec.dataflow) << ", multi-unit PEs; setup "
             << seconds_since(start) << " s\n";
 
-  // Energy per layer and candidate (fJ per image), from the SystemC array.
-  const auto energy_start = std::chrono::steady_clock::now();
-  std::vector<std::vector<double>> energy(compute.size(), std::vector<double>(c.names.size(), 0.0));
-  std::int64_t cycles = 0;
-  const models::Assignment exact = models::Assignment::uniform(net, 0);
-  for (std::size_t l = 0; l < compute.size(); ++l) {
-    const models::Layer& layer = net.layers[static_cast<std::size_t>(compute[l])];
+  // Energy and cycles of a point: every compute layer on the SystemC array under the point's own
+  // assignment (per-filter multipliers; the layer's input as the approximate network computes
+  // it) for the first energy_images test images, averaged. The array's sums are checked against
+  // the engine's on the way.
+  auto simulate = [&](const models::Assignment& a, double& energy_fj, double& cycles) {
+    energy_fj = 0.0;
+    cycles = 0.0;
     for (int image = 0; image < o.energy_images; ++image) {
-      const models::LayerTrace trace =
-          engine.trace_layer(model.test.image(static_cast<std::size_t>(image)), exact, l);
-      for (std::size_t m = 0; m < c.names.size(); ++m) {
+      for (std::size_t l = 0; l < compute.size(); ++l) {
+        const models::Layer& layer = net.layers[static_cast<std::size_t>(compute[l])];
+        const models::LayerTrace trace =
+            engine.trace_layer(model.test.image(static_cast<std::size_t>(image)), a, l);
         sys::ConvOperands operands;
         operands.window = sys::window_of(layer);
         operands.groups = layer.groups;
@@ -182,25 +182,19 @@ int run(const Options& o) {
         const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
         operands.weights = qc.weights;
         operands.bias = qc.bias;
-        operands.filter_multiplier.assign(static_cast<std::size_t>(layer.filters()),
-                                          static_cast<std::uint16_t>(m));
+        operands.filter_multiplier = a.filters[l];
         const sys::ConvRun r = sys::simulate_conv(spec, multipliers, operands);
-        for (const auto& g : r.groups) {
-          energy[l][m] += sys::energy_of(g, tech.tech).total_fj() / o.energy_images;
+        if (r.ofmap != trace.accumulators) {
+          throw hawx::Error("internal: the array's sums of layer '" + layer.name +
+                            "' differ from the engine's");
         }
-        if (image == 0 && m == 0) cycles += r.total_cycles();
+        for (const auto& g : r.groups) {
+          energy_fj += sys::energy_of(g, tech.tech).total_fj() / o.energy_images;
+        }
+        cycles += static_cast<double>(r.total_cycles()) / o.energy_images;
       }
     }
-  }
-  std::cout << "energy per layer (pJ per image, mean of " << o.energy_images
-            << " images, SystemC array) in " << seconds_since(energy_start) << " s\n";
-  for (std::size_t l = 0; l < compute.size(); ++l) {
-    std::printf("  %-24s", net.layers[static_cast<std::size_t>(compute[l])].name.c_str());
-    for (std::size_t m = 0; m < c.names.size(); ++m) {
-      std::printf("  %s %9.1f", c.names[m].c_str(), energy[l][m] / 1000);
-    }
-    std::printf("\n");
-  }
+  };
   std::map<std::set<std::uint16_t>, double> areas;
   auto area_of = [&](const Point& p) {
     const std::set<std::uint16_t> used(p.begin(), p.end());
@@ -212,12 +206,17 @@ int run(const Options& o) {
   };
 
   EngineAccuracy accuracy(engine, model.test, space, o.threads);
+  double accuracy_seconds = 0.0, simulation_seconds = 0.0;
   auto evaluate = [&](const Point& p, std::size_t shared) {
     Outcome out;
-    double e = 0.0;
-    for (std::size_t l = 0; l < p.size(); ++l) e += energy[l][p[l]];
-    out.measured = Metrics(accuracy.evaluate(p, shared).accuracy(), e, area_of(p),
-                           static_cast<double>(cycles));
+    const auto t0 = std::chrono::steady_clock::now();
+    const double a = accuracy.evaluate(p, shared).accuracy();
+    accuracy_seconds += seconds_since(t0);
+    const auto t1 = std::chrono::steady_clock::now();
+    double e = 0.0, cycles = 0.0;
+    simulate(space.assignment(p), e, cycles);
+    simulation_seconds += seconds_since(t1);
+    out.measured = Metrics(a, e, area_of(p), cycles);
     return out;
   };
 
@@ -232,79 +231,115 @@ int run(const Options& o) {
   const auto full_start = std::chrono::steady_clock::now();
   const Outcome exact_outcome = evaluate(space.uniform(0), 0);
   const double full_seconds = seconds_since(full_start);
+  const double full_accuracy_seconds = accuracy_seconds;
   const Metrics& x = exact_outcome.measured;
   const Metrics reference(o.accuracy_reference, x.energy * (1 + o.margin), x.area * (1 + o.margin),
                           0.0);
   std::printf(
-      "exact design: accuracy %.2f %%, energy %.1f pJ, area %.0f um^2, %lld cycles per image\n",
-      100 * x.accuracy, x.energy / 1000, x.area, static_cast<long long>(cycles));
+      "exact design: accuracy %.2f %%, energy %.1f pJ, area %.0f um^2, %.0f cycles per image; "
+      "evaluated in %.2f s (accuracy %.2f s, SystemC %.2f s)\n",
+      100 * x.accuracy, x.energy / 1000, x.area, x.cycles, full_seconds, full_accuracy_seconds,
+      full_seconds - full_accuracy_seconds);
   std::printf("reference point: accuracy %.2f %%, energy %.1f pJ, area %.0f um^2\n",
               100 * reference.accuracy, reference.energy / 1000, reference.area);
   const std::vector<Objective> three = {Objective::kAccuracy, Objective::kEnergy, Objective::kArea};
   const std::vector<Objective> two = {Objective::kAccuracy, Objective::kEnergy};
+  auto print_front = [&](const SearchResult& r) {
+    for (std::size_t i : r.front) {
+      const Metrics& m = r.points[i].outcome.measured;
+      std::printf("    %6.2f %%  %9.1f pJ  %9.0f um^2  %s\n", 100 * m.accuracy, m.energy / 1000,
+                  m.area, space.describe(r.points[i].point).c_str());
+    }
+  };
 
   SearchSetup setup;
-  setup.name = "exhaustive";
-  setup.strategy = "exhaustive";
   setup.reference = reference;
-  setup.options.budget = *space.size();
   setup.options.objectives = three;
-  const auto ex_start = std::chrono::steady_clock::now();
-  const SearchResult ex = run_search(space, setup, evaluate, &store);
-  const double ex_seconds = seconds_since(ex_start);
-  const double best3 = ex.hypervolume;
-  const double best2 = hypervolume_of(ex.points, two, reference);
-  std::printf(
-      "exhaustive: %zu points (%zu evaluated, %zu from the store) in %.1f s; engine prefixes "
-      "built %zu, used %zu; one full evaluation takes %.2f s (x %zu points = %.0f s without "
-      "prefix reuse)\n",
-      ex.points.size(), ex.evaluated, ex.reused, ex_seconds, accuracy.prefixes_built(),
-      accuracy.prefix_uses(), full_seconds, ex.points.size(),
-      full_seconds * static_cast<double>(ex.points.size()));
-  std::printf(
-      "  front (accuracy, energy, area): %zu points, hypervolume %.6g; (accuracy, energy) "
-      "hypervolume %.6g\n",
-      ex.front.size(), best3, best2);
-  for (std::size_t i : ex.front) {
-    const Metrics& m = ex.points[i].outcome.measured;
-    std::printf("    %6.2f %%  %9.1f pJ  %9.0f um^2  %s\n", 100 * m.accuracy, m.energy / 1000,
-                m.area, space.describe(ex.points[i].point).c_str());
+  // The front every share is taken against: exhaustive search's (layer level) or the union of
+  // every run's points (filter level, where exhaustive search is out of reach).
+  std::vector<SearchPoint> best_points;
+  std::string against;
+  if (o.level == Level::kLayer) {
+    setup.name = "exhaustive";
+    setup.strategy = "exhaustive";
+    setup.options.budget = *space.size();
+    const auto ex_start = std::chrono::steady_clock::now();
+    const SearchResult ex = run_search(space, setup, evaluate, &store);
+    std::printf(
+        "exhaustive: %zu points (%zu evaluated, %zu from the store) in %.1f s; engine prefixes "
+        "built %zu, used %zu\n",
+        ex.points.size(), ex.evaluated, ex.reused, seconds_since(ex_start),
+        accuracy.prefixes_built(), accuracy.prefix_uses());
+    if (ex.evaluated == ex.points.size()) {
+      std::printf(
+          "  accuracy %.1f s with prefix reuse (%.2f s per full evaluation x %zu = %.0f s "
+          "without); SystemC %.1f s\n",
+          accuracy_seconds - full_accuracy_seconds, full_accuracy_seconds, ex.points.size(),
+          full_accuracy_seconds * static_cast<double>(ex.points.size()),
+          simulation_seconds - (full_seconds - full_accuracy_seconds));
+    }
+    std::printf("  front (accuracy, energy, area): %zu points\n", ex.front.size());
+    print_front(ex);
+    best_points = ex.points;
+    against = "the exhaustive front's (" + std::to_string(*space.size()) + " evaluations)";
   }
 
-  std::vector<Row> rows;
+  struct Run {
+    std::string strategy;
+    std::uint64_t budget;
+    SearchResult result;
+  };
+  std::vector<Run> runs;
   for (std::uint64_t budget : o.budgets) {
     for (const std::string strategy : {"random", "nsga2"}) {
-      Row row{strategy, budget, {}, {}, {}};
       for (int seed = 1; seed <= o.seeds; ++seed) {
         SearchSetup s = setup;
         s.strategy = strategy;
-        s.name = strategy + "-" + std::to_string(budget) + "-" + std::to_string(seed);
+        s.name = strategy + "-" + level_name(o.level) + "-" + std::to_string(budget) + "-" +
+                 std::to_string(seed);
         s.options.budget = budget;
         s.options.seed = static_cast<std::uint64_t>(seed);
         s.options.population = o.population;
-        const SearchResult r = run_search(space, s, evaluate, &store);
-        row.hv3.push_back(r.hypervolume / best3);
-        row.hv2.push_back(hypervolume_of(r.points, two, reference) / best2);
-        row.front.push_back(r.front.size());
+        runs.push_back({strategy, budget, run_search(space, s, evaluate, &store)});
+        if (o.level == Level::kFilter) {
+          const auto& r = runs.back().result;
+          std::printf("%s budget %llu seed %d: %zu evaluated, %zu from the store\n",
+                      strategy.c_str(), static_cast<unsigned long long>(budget), seed, r.evaluated,
+                      r.reused);
+          best_points.insert(best_points.end(), r.points.begin(), r.points.end());
+        }
       }
-      rows.push_back(row);
     }
   }
-  std::printf(
-      "\nhypervolume as a share of the exhaustive front's (%llu evaluations), mean "
-      "(min .. max) over %d seeds; NSGA-II population %zu\n",
-      static_cast<unsigned long long>(*space.size()), o.seeds, o.population);
-  std::printf(
-      "  strategy  budget  fewer evals  (accuracy, energy, area)       (accuracy, "
-      "energy)\n");
-  for (const Row& r : rows) {
-    std::printf("  %-8s  %6llu  %10.1fx  %s  %s\n", r.strategy.c_str(),
-                static_cast<unsigned long long>(r.budget),
-                static_cast<double>(*space.size()) / static_cast<double>(r.budget),
-                stats(r.hv3).c_str(), stats(r.hv2).c_str());
+  if (o.level == Level::kFilter) {
+    against = "the union of all runs' fronts";
+    SearchResult all;
+    all.points = best_points;
+    all.front = front_of(all.points, three);
+    std::printf("union of all runs: %zu points, front (accuracy, energy, area) of %zu:\n",
+                all.points.size(), all.front.size());
+    print_front(all);
   }
-  std::printf("total %.1f s; %zu evaluations in the store\n", seconds_since(start),
-              store.evaluation_count());
+  const double best3 = hypervolume_of(best_points, three, reference);
+  const double best2 = hypervolume_of(best_points, two, reference);
+
+  std::printf(
+      "\nhypervolume as a share of %s, mean (min .. max) over %d seeds; NSGA-II population "
+      "%zu; %s-level space of 10^%.1f points\n",
+      against.c_str(), o.seeds, o.population, level_name(o.level), space.log10_size());
+  std::printf("  strategy  budget  (accuracy, energy, area)       (accuracy, energy)\n");
+  for (std::size_t i = 0; i < runs.size(); i += static_cast<std::size_t>(o.seeds)) {
+    std::vector<double> hv3, hv2;
+    for (std::size_t k = i; k < i + static_cast<std::size_t>(o.seeds); ++k) {
+      hv3.push_back(runs[k].result.hypervolume / best3);
+      hv2.push_back(hypervolume_of(runs[k].result.points, two, reference) / best2);
+    }
+    std::printf("  %-8s  %6llu  %s  %s\n", runs[i].strategy.c_str(),
+                static_cast<unsigned long long>(runs[i].budget), stats(hv3).c_str(),
+                stats(hv2).c_str());
+  }
+  std::printf("total %.1f s (accuracy %.1f s, SystemC %.1f s); %zu evaluations in the store\n",
+              seconds_since(start), accuracy_seconds, simulation_seconds, store.evaluation_count());
   return 0;
 }
 
