@@ -426,13 +426,31 @@ void ResultsStore::record(std::int64_t search, std::uint64_t seq, StoredEvaluati
       .bind(16, e.session)
       .step();
   if (sqlite3_changes(db_) == 0) {
-    // The hash is stored already: it must be the same assignment.
+    // The hash is stored already: it must be the same assignment, and what it did not know yet
+    // (e.g. measured figures of a point first only predicted) is filled in; known values stay.
     Statement k(db_, file_, "SELECT key FROM evaluations WHERE hash = ?1");
     k.bind(1, e.hash);
     if (k.step() && k.text(0) != e.key) {
       throw Error("results database " + file_.string() + ": hash " + e.hash +
                   " names two assignments ('" + k.text(0) + "' and '" + e.key + "')");
     }
+    Statement(db_, file_,
+              "UPDATE evaluations SET accuracy = COALESCE(accuracy, ?2), "
+              "energy = COALESCE(energy, ?3), area = COALESCE(area, ?4), "
+              "cycles = COALESCE(cycles, ?5), predicted_accuracy = COALESCE(predicted_accuracy, "
+              "?6), predicted_energy = COALESCE(predicted_energy, ?7), "
+              "predicted_area = COALESCE(predicted_area, ?8), "
+              "predicted_cycles = COALESCE(predicted_cycles, ?9) WHERE hash = ?1")
+        .bind(1, e.hash)
+        .bind(2, e.outcome.measured.accuracy)
+        .bind(3, e.outcome.measured.energy)
+        .bind(4, e.outcome.measured.area)
+        .bind(5, e.outcome.measured.cycles)
+        .bind(6, e.outcome.predicted.accuracy)
+        .bind(7, e.outcome.predicted.energy)
+        .bind(8, e.outcome.predicted.area)
+        .bind(9, e.outcome.predicted.cycles)
+        .step();
   }
   if (search != 0) {
     Statement(db_, file_,

@@ -78,8 +78,10 @@ class ResultsStore {
   bool search_finished(std::int64_t search) const;
 
   std::optional<StoredEvaluation> find(const std::string& hash, const std::string& key) const;
-  // One transaction: the evaluation (if its hash is new) and its place `seq` in the search.
-  // Stamps session and finished_at when they are empty.
+  // One transaction: the evaluation and its place `seq` in the search (search 0: none).
+  // Stamps session and finished_at when they are empty. A hash already stored keeps its values;
+  // metrics it lacks (NULL) are filled from `evaluation` (a predicted point later measured), and
+  // a different key for it is an Error.
   void record(std::int64_t search, std::uint64_t seq, StoredEvaluation evaluation);
   // A point of the search whose evaluation is already stored (a reuse): one transaction.
   void record_reuse(std::int64_t search, std::uint64_t seq, const std::string& hash);

@@ -104,6 +104,26 @@ TEST(StoreTest, RoundTrips) {
   EXPECT_EQ(again.evaluations(search).size(), 3u);  // rolled back
 }
 
+TEST(StoreTest, APredictedPointLaterMeasuredKeepsBoth) {
+  test::TempDir dir;
+  ResultsStore store(dir / "results.db", "c");
+  StoredEvaluation predicted;
+  predicted.hash = "00000000000000aa";
+  predicted.key = "k";
+  predicted.assignment = "a";
+  predicted.outcome.predicted = Metrics(0.9, 10.0, 5.0, std::nan(""));
+  store.record(0, 0, predicted);
+  StoredEvaluation measured = predicted;
+  measured.outcome.predicted = Metrics(0.1, 1.0, 1.0, 1.0);  // known ones are not overwritten
+  measured.outcome.measured = Metrics(0.91, 11.0, 5.0, 700.0);
+  store.record(0, 0, measured);
+  const auto e = store.find("00000000000000aa", "k");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->outcome.measured, Metrics(0.91, 11.0, 5.0, 700.0));
+  EXPECT_EQ(e->outcome.predicted, Metrics(0.9, 10.0, 5.0, 1.0));
+  EXPECT_EQ(store.evaluation_count(), 1u);
+}
+
 TEST(StoreTest, ASearchReopenedWithOtherOptionsIsAnError) {
   test::TempDir dir;
   ResultsStore store(dir / "results.db", "c");
