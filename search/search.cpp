@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
@@ -25,6 +26,7 @@ std::string describe_setup(const SearchSetup& setup) {
   std::vector<double> reference;
   for (Objective x : o.objectives) reference.push_back(value_of(setup.reference, x));
   j["reference"] = reference;
+  if (setup.reuse_predicted) j["reuse_predicted"] = true;
   return j.dump();
 }
 
@@ -90,6 +92,14 @@ SearchResult run_search(const DesignSpace& space, const SearchSetup& setup,
     const std::uint64_t seq = result.points.size();
     std::optional<StoredEvaluation> stored;
     if (store) stored = store->find(p.hash, key);
+    if (stored && stored->outcome.ok) {
+      const Metrics known =
+          setup.reuse_predicted ? stored->outcome.best_known() : stored->outcome.measured;
+      for (Objective x : objectives) {
+        if (std::isnan(value_of(known, x))) stored.reset();
+        if (!stored) break;
+      }
+    }
     if (stored) {
       p.outcome = stored->outcome;
       p.seconds = stored->seconds;

@@ -6,10 +6,11 @@
 //
 // Promises:
 // - Every evaluation is committed to the store (one transaction) as soon as it finishes, before
-//   the strategy hears of it; a point whose hash the store already holds is not evaluated again,
-//   its stored outcome is reported instead (a reuse). Re-running a killed search therefore replays
-//   the same proposals (strategies are deterministic) and evaluates only what was not committed,
-//   ending where an uninterrupted run ends.
+//   the strategy hears of it; a point whose hash the store already holds with every objective
+//   measured (or as a failure) is not evaluated again, its stored outcome is reported instead (a
+//   reuse). A stored point that was only predicted is evaluated, and the store keeps both.
+//   Re-running a killed search therefore replays the same proposals (strategies are deterministic)
+//   and evaluates only what was not committed, ending where an uninterrupted run ends.
 // - The budget counts proposals, reused or not, so a resumed search is the same search.
 // - The front is the non-dominated set of the feasible points over the setup's objectives (every
 //   point the search saw, not only a strategy's last population); its hypervolume is taken
@@ -36,6 +37,9 @@ struct SearchSetup {
   std::string strategy;  // a registered strategy
   StrategyOptions options;
   Metrics reference;  // hypervolume reference point in natural units (accuracy as a fraction)
+  // A stored evaluation is reused when it failed or has every objective measured; with this set,
+  // predicted values suffice too (a search over predictions).
+  bool reuse_predicted = false;
 };
 
 // The options and reference as JSON text (what the store compares when a search is reopened).

@@ -124,6 +124,51 @@ TEST(StoreTest, APredictedPointLaterMeasuredKeepsBoth) {
   EXPECT_EQ(store.evaluation_count(), 1u);
 }
 
+TEST(StoreTest, ASearchMeasuresAPointTheStoreOnlyPredicted) {
+  const synthetic::SyntheticProblem problem(3, 2, 1);
+  const DesignSpace space = problem.space();
+  test::TempDir dir;
+  ResultsStore store(dir / "results.db", "c");
+  StoredEvaluation predicted;
+  predicted.hash = space.hash(space.uniform(0));
+  predicted.key = space.key(space.uniform(0));
+  predicted.assignment = space.describe(space.uniform(0));
+  predicted.outcome.predicted = Metrics(0.5, 1.0, 1.0, 1.0);
+  store.record(0, 0, predicted);
+  SearchSetup setup;
+  setup.name = "all";
+  setup.strategy = "exhaustive";
+  setup.options.budget = 8;
+  setup.reference = Metrics(0.0, 100.0, 100.0, 0.0);
+  int calls = 0;
+  const auto r = run_search(
+      space, setup,
+      [&](const Point& p, std::size_t) {
+        ++calls;
+        return problem.evaluate(p);
+      },
+      &store);
+  EXPECT_EQ(calls, 8);  // the predicted point too
+  EXPECT_EQ(r.reused, 0u);
+  const auto e = store.find(predicted.hash, predicted.key);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->outcome.predicted, Metrics(0.5, 1.0, 1.0, 1.0));
+  EXPECT_EQ(e->outcome.measured, problem.evaluate(space.uniform(0)).measured);
+  // Over predictions, the stored prediction is enough.
+  setup.name = "predicted";
+  setup.reuse_predicted = true;
+  EXPECT_EQ(run_search(
+                space, setup,
+                [&](const Point& p, std::size_t) {
+                  ++calls;
+                  return problem.evaluate(p);
+                },
+                &store)
+                .reused,
+            8u);
+  EXPECT_EQ(calls, 8);
+}
+
 TEST(StoreTest, ASearchReopenedWithOtherOptionsIsAnError) {
   test::TempDir dir;
   ResultsStore store(dir / "results.db", "c");
