@@ -537,30 +537,41 @@ __attribute__((target("avx512f,avx512bw"))) void build_quads(const std::int16_t*
 }
 #pragma GCC diagnostic pop
 
+// One tap's permutation for gather_small: the source index of each of up to 64 positions (two
+// halves of 32 lanes), which lanes read the map (the rest are padding, 0) and which exist.
+struct GatherIndex {
+  std::int16_t lanes[2][32] = {};
+  std::uint32_t valid[2] = {0, 0};
+  std::uint32_t store[2] = {0, 0};
+};
+GatherIndex gather_index(const int* source, int positions) {
+  GatherIndex g;
+  for (int h = 0; h < 2; ++h) {
+    for (int i = 0; i < 32 && 32 * h + i < positions; ++i) {
+      const int src = source[32 * h + i];
+      g.lanes[h][i] = static_cast<std::int16_t>(src >= 0 ? src : 0);
+      g.valid[h] |= src >= 0 ? (1u << i) : 0u;
+      g.store[h] |= 1u << i;
+    }
+  }
+  return g;
+}
+
 // The small-map patch row of one tap for `count` images: row[b * positions + p] =
-// map_b[source[p]] (0 where source[p] < 0), with maps of at most 64 values `stride` apart. The
-// map sits in two registers and vpermt2w picks 32 positions at a time.
+// map_b[source[p]] (0 where source[p] < 0; `g` made by gather_index once per layer), with maps
+// of at most 64 values `stride` apart. The map sits in two registers and vpermt2w picks 32
+// positions at a time.
 __attribute__((target("avx512f,avx512bw"))) void gather_small(const std::int16_t* map,
                                                               std::size_t stride, std::size_t count,
                                                               std::size_t map_size,
-                                                              const int* source, int positions,
+                                                              const GatherIndex& g, int positions,
                                                               std::int16_t* row) {
   const __mmask32 map_low = map_size >= 32 ? ~0u : (1u << map_size) - 1;
   const __mmask32 map_high =
       map_size <= 32 ? 0u : (map_size >= 64 ? ~0u : (1u << (map_size - 32)) - 1);
-  __m512i idx[2];
-  __mmask32 valid[2] = {0, 0};
-  __mmask32 store[2] = {0, 0};
-  for (int h = 0; h < 2; ++h) {
-    alignas(64) std::int16_t lanes[32] = {};
-    for (int i = 0; i < 32 && 32 * h + i < positions; ++i) {
-      const int src = source[32 * h + i];
-      lanes[i] = static_cast<std::int16_t>(src >= 0 ? src : 0);
-      valid[h] |= src >= 0 ? (1u << i) : 0u;
-      store[h] |= 1u << i;
-    }
-    idx[h] = _mm512_load_si512(lanes);
-  }
+  const __m512i idx[2] = {_mm512_loadu_si512(g.lanes[0]), _mm512_loadu_si512(g.lanes[1])};
+  const __mmask32 valid[2] = {g.valid[0], g.valid[1]};
+  const __mmask32 store[2] = {g.store[0], g.store[1]};
   for (std::size_t b = 0; b < count; ++b, map += stride, row += positions) {
     const __m512i low = _mm512_maskz_loadu_epi16(map_low, map);
     const __m512i high = _mm512_maskz_loadu_epi16(map_high, map + 32);
@@ -667,30 +678,26 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void tile_exact_vnni(
 
 namespace {
 
+// A filter's accumulators start at its bias (vectorised: a small map's filter is as many
+// stores as the arithmetic of its few taps).
+HAWX_KERNEL void fill_accumulators(std::int32_t* acc, std::size_t n, std::int32_t value) {
+  for (std::size_t i = 0; i < n; ++i) acc[i] = value;
+}
+
 // Floor division for any signs (the window arithmetic below meets negative numerators).
 int floor_div(int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
-// Requantises one output map: real = activation(acc * to_real), then round half away from zero
-// of real / scale, saturated to [-levels, levels] (the documented arithmetic, in a form the
+// Requantises `n` contiguous sums: real = activation(acc * to_real), then round half away from
+// zero of real / scale, saturated to [-levels, levels] (the documented arithmetic, in a form the
 // compiler vectorises: clamping before rounding to an integer bound gives the same integer).
-HAWX_KERNEL void requantize(const std::int32_t* acc, std::size_t count, std::size_t n,
-                            std::size_t out_stride, float to_real, float low, float high,
-                            float scale, float levels, std::int16_t* out, float* real_out) {
-  // One filter's map of `n` positions for `count` images: acc image-major, out `out_stride` apart.
-  for (std::size_t b = 0; b < count; ++b, acc += n, out += out_stride) {
-    for (std::size_t p = 0; p < n; ++p) {
-      const float real = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
-      const float x = std::min(std::max(real / scale, -levels), levels);
-      const std::int32_t t = static_cast<std::int32_t>(x);  // toward zero
-      const float rest = x - static_cast<float>(t);         // exact
-      out[p] = static_cast<std::int16_t>(t + (rest >= 0.5f) - (rest <= -0.5f));
-    }
-    if (real_out) {
-      for (std::size_t p = 0; p < n; ++p) {
-        real_out[p] = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
-      }
-      real_out += out_stride;
-    }
+HAWX_KERNEL void requantize_span(const std::int32_t* acc, std::size_t n, float to_real, float low,
+                                 float high, float scale, float levels, std::int16_t* out) {
+  for (std::size_t p = 0; p < n; ++p) {
+    const float real = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
+    const float x = std::min(std::max(real / scale, -levels), levels);
+    const std::int32_t t = static_cast<std::int32_t>(x);  // toward zero
+    const float rest = x - static_cast<float>(t);         // exact
+    out[p] = static_cast<std::int16_t>(t + (rest >= 0.5f) - (rest <= -0.5f));
   }
 }
 
@@ -724,6 +731,32 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void copy_span(
     return;
   }
   for (int i = 0; i < n; ++i) to[i] = from[i];
+}
+
+// One filter's output map of `n` positions for `count` images: acc image-major (contiguous), out
+// and real_out `out_stride` apart per image. Small maps (late layers: 4 or 16 positions) are
+// requantised as one span of count x n sums and then placed, so that the vector loop is not a
+// scalar tail per image.
+void requantize(const std::int32_t* acc, std::size_t count, std::size_t n, std::size_t out_stride,
+                float to_real, float low, float high, float scale, float levels, std::int16_t* out,
+                float* real_out) {
+  if (n < 64 && count > 1) {
+    thread_local std::vector<std::int16_t> span;
+    if (span.size() < count * n) span.resize(count * n);
+    requantize_span(acc, count * n, to_real, low, high, scale, levels, span.data());
+    for (std::size_t b = 0; b < count; ++b) {
+      copy_span(span.data() + b * n, static_cast<int>(n), out + b * out_stride);
+    }
+  } else {
+    for (std::size_t b = 0; b < count; ++b) {
+      requantize_span(acc + b * n, n, to_real, low, high, scale, levels, out + b * out_stride);
+    }
+  }
+  for (std::size_t b = 0; real_out && b < count; ++b, acc += n, real_out += out_stride) {
+    for (std::size_t p = 0; p < n; ++p) {
+      real_out[p] = std::min(std::max(static_cast<float>(acc[p]) * to_real, low), high);
+    }
+  }
 }
 
 // Every thread keeps its scratch buffers across layers and batches.
@@ -828,6 +861,8 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const bool permute_gather = vector_tables_ && map_size <= 64 && positions >= 4 && positions <= 64;
   thread_local std::vector<int> source_buffer;
   int* source = scratch(source_buffer, static_cast<std::size_t>(window) * positions);
+  thread_local std::vector<GatherIndex> gather_buffer;
+  GatherIndex* gathers = scratch(gather_buffer, static_cast<std::size_t>(window));
   if (small_maps) {
     for (int ky = 0; ky < l.kernel_h; ++ky) {
       for (int kx = 0; kx < l.kernel_w; ++kx) {
@@ -841,6 +876,10 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           }
         }
       }
+    }
+    for (int k = 0; permute_gather && k < window; ++k) {
+      gathers[k] = gather_index(source + static_cast<std::size_t>(k) * positions,
+                                static_cast<int>(positions));
     }
   }
   for (int g = 0; g < l.groups; ++g) {
@@ -866,8 +905,8 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         }
         if (!error_filter[i]) error_constant = 0;
       }
-      std::fill(acc + i * padded_columns, acc + (i + 1) * padded_columns,
-                qc.bias[static_cast<std::size_t>(f)] + error_constant);
+      fill_accumulators(acc + i * padded_columns, padded_columns,
+                        qc.bias[static_cast<std::size_t>(f)] + error_constant);
       if (exact_[m]) continue;
       if (vector_tables_) continue;  // the vector kernels read the engine's tap plan
       // The portable kernels: the same order as the plan (positive weights first).
@@ -892,7 +931,7 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           const int* s = source + static_cast<std::size_t>(k) * positions;
           if (permute_gather) {
             gather_small(in + b0 * in_size + static_cast<std::size_t>(c) * map_size, in_size,
-                         b1 - b0, map_size, s, static_cast<int>(positions), row);
+                         b1 - b0, map_size, gathers[k], static_cast<int>(positions), row);
             row += positions * (b1 - b0);
           }
           for (std::size_t b = b0; !permute_gather && b < b1; ++b, row += positions) {
