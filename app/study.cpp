@@ -50,6 +50,10 @@ Study load_study(const fs::path& file, const std::vector<std::string>& overrides
     s.systolic = systolic::SystolicConfig::read(root.section(
         "systolic", "the systolic array hawx-cosim simulate runs the model on (docs/systolic.md)"));
   }
+  if (root.has("simt")) {
+    s.simt = simt::SimtConfig::read(
+        root.section("simt", "the SIMT core hawx-cosim simulate runs the model on (docs/simt.md)"));
+  }
   study.document->finish();
   return study;
 }

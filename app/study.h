@@ -14,6 +14,7 @@
 #include "models/data/dataset_spec.h"
 #include "models/engine/model_spec.h"
 #include "rtl/characterize.h"
+#include "sim/simt/simt_config.h"
 #include "sim/systolic/array_config.h"
 
 namespace hawx::app {
@@ -26,6 +27,7 @@ struct StudySpec {
   std::filesystem::path tech;
   std::vector<rtl::MultiplierSpec> multipliers;
   std::optional<systolic::SystolicConfig> systolic;  // the array `simulate CONFIG` runs
+  std::optional<simt::SimtConfig> simt;              // the SIMT core `simulate CONFIG` runs
 };
 
 struct Study {

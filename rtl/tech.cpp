@@ -87,6 +87,32 @@ TechSpec TechSpec::read(const config::Section& root, const std::string& default_
                         "accumulators) per um^2 (default: an assumption of the order of 45 nm "
                         "general-purpose standard cells at 25 C)"));
   }
+  if (root.has("simt")) {
+    const config::Section a =
+        root.section("simt", "energy and area of the SIMT core's components (sim/simt/core.h)");
+    auto read = [&a](const char* key, double def, const char* unit, const char* doc) {
+      return a.read(Param<double>(key).def(def).min(0.0).unit(unit).doc(doc));
+    };
+    t.simt_register_fj_per_access =
+        read("register_fj_per_access", t.simt_register_fj_per_access, "fJ",
+             "a 32-bit register-file read or write of one work-item (default: 32-bit read of an "
+             "8 KB SRAM, Horowitz 2014)");
+    t.simt_alu_fj_per_op = read("alu_fj_per_op", t.simt_alu_fj_per_op, "fJ",
+                                "a 32-bit ALU operation or branch compare of one work-item "
+                                "(default: 32-bit add, Horowitz 2014)");
+    t.simt_cache_fj_per_byte = read("cache_fj_per_byte", t.simt_cache_fj_per_byte, "fJ",
+                                    "a byte read or written through the shared cache (default: "
+                                    "32-bit read of a 32 KB SRAM / 4, Horowitz 2014)");
+    t.simt_local_fj_per_byte = read("local_fj_per_byte", t.simt_local_fj_per_byte, "fJ",
+                                    "a byte of local memory read or written (default: 32-bit "
+                                    "read of an 8 KB SRAM / 4, Horowitz 2014)");
+    t.simt_alu_area_um2 = read("alu_area_um2", t.simt_alu_area_um2, "um^2",
+                               "a PE lane's 32-bit ALU (default: an assumption, 3x Horowitz's "
+                               "32-bit adder)");
+    t.simt_cu_control_area_um2 =
+        read("cu_control_area_um2", t.simt_cu_control_area_um2, "um^2",
+             "a CU's scheduler, scoreboards, instruction buffer, decode (default: an assumption)");
+  }
   return t;
 }
 

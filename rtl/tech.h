@@ -50,6 +50,23 @@ struct TechSpec {
   // cell of about 0.5-1 um^2), not a figure for these netlists. nW x us = fJ.
   double leakage_nw_per_um2 = 25.0;
 
+  // The SIMT core's components (the optional `simt:` section; sim/simt/core.h). Defaults from
+  // Horowitz's 45 nm figures (ISSCC 2014) where one applies, otherwise labelled assumptions:
+  // a 32-bit access of a lane's register-file bank (8 KB: 8 wavefronts x 64 work-items x 32
+  // registers x 4 bytes over 8 lanes) as Horowitz's 32-bit read of an 8 KB SRAM, 5 pJ; a 32-bit
+  // ALU operation as his 32-bit add, 0.1 pJ; the shared cache per byte as his 32-bit read of a
+  // 32 KB SRAM, 10 pJ / 4; local memory per byte as the 8 KB SRAM, 5 pJ / 4. Areas: a lane's
+  // 32-bit ALU (adder, shifter, logic, 32-bit multiply for addresses) assumed 3x Horowitz's
+  // 32-bit adder; a CU's control (wavefront scheduler, scoreboards, instruction buffer and
+  // decode, dispatch) an assumption of the order of a small in-order core's front end. Register
+  // files, local memories and the cache take sram_area_um2_per_kb.
+  double simt_register_fj_per_access = 5000.0;
+  double simt_alu_fj_per_op = 100.0;
+  double simt_cache_fj_per_byte = 2500.0;
+  double simt_local_fj_per_byte = 1250.0;
+  double simt_alu_area_um2 = 411.0;
+  double simt_cu_control_area_um2 = 20000.0;
+
   // The energy of one toggle of a net driving `fanout` gate inputs and `output_bits` product bits.
   double net_toggle_fj(int fanout, int output_bits) const {
     return net_toggle_energy_fj +

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// `hawx-cosim simulate`: a network on the systolic array (issue 5).
+// `hawx-cosim simulate`: a network on the systolic array (issue 5) or the SIMT core (issue 6).
 //
 // Today the timing-only mode a SCALE-Sim user knows, without a config file:
 //   hawx-cosim simulate --topology net.csv --rows 8 --cols 8 --dataflow ws [--csv OUT.csv]
@@ -12,6 +12,9 @@
 // multiplier assignment (one multiplier everywhere or one per layer), each layer's int32 sums
 // checked against the engine's; prints and writes cycles, stalls, folds (with the map's extra
 // column folds), utilisation and multiplier switching energy per layer.
+// A config with a `simt:` section runs on the SIMT core instead (sim/simt/core.h): each layer's
+// kernel, cycles with the stall breakdown, IPC, energy by component and area, into
+// simulate_stats.json and SIMT_REPORT.csv; --dump-kernel LAYER prints a layer's kernel.
 #include <algorithm>
 #include <cctype>
 #include <iomanip>
@@ -24,6 +27,8 @@
 #include "app/study.h"
 #include "core/errors.h"
 #include "core/stats.h"
+#include "sim/simt/core.h"
+#include "sim/simt/report.h"
 #include "sim/systolic/array.h"
 #include "sim/systolic/conv.h"
 #include "sim/systolic/im2col.h"
@@ -46,6 +51,8 @@ struct Options {
   std::int64_t cols = 0;
   std::string dataflow;
   std::string csv;
+  std::string accelerator;
+  std::string dump_kernel;
   // Which options were given (CLI11 fills these in before the callback runs).
   const CLI::Option* rows_option = nullptr;
   const CLI::Option* cols_option = nullptr;
@@ -210,13 +217,235 @@ sys::ConvOperands layer_operands(const models::Layer& l, const models::LayerTrac
   return o;
 }
 
-// The config-driven mode: the study's model on the SystemC array.
-void run_config(const Options& o) {
-  const Study study = load_study(o.config, o.overrides);
-  if (!study.spec.systolic) {
-    throw ConfigError(o.config +
-                      ": no systolic: section (the array to simulate: rows, cols, dataflow, "
-                      "multiplier_map, memory; docs/systolic.md)");
+// The config-driven mode on the SIMT core: the study's model layer by layer, each layer's
+// kernel on the core of the config's `simt:` section, its sums checked against the engine's.
+void run_simt(const Options& o, const Study& study) {
+  const simt::SimtConfig& cfg = *study.spec.simt;
+  const Candidates c = candidates(study);
+  // The unit types every PE carries, by study name, and their candidate indices.
+  const std::vector<std::string> unit_names = cfg.units.empty() ? c.names : cfg.units;
+  std::vector<std::uint16_t> unit_candidate;
+  for (std::size_t u = 0; u < unit_names.size(); ++u) {
+    for (std::size_t v = 0; v < u; ++v) {
+      if (unit_names[v] == unit_names[u]) {
+        throw ConfigError("simt.units: '" + unit_names[u] + "' is listed twice");
+      }
+    }
+    try {
+      unit_candidate.push_back(c.index(unit_names[u]));
+    } catch (const ConfigError& e) {
+      throw ConfigError(std::string("simt.units: ") + e.what());
+    }
+  }
+  std::string unit_list;
+  for (const auto& n : unit_names) unit_list += (unit_list.empty() ? "" : ", ") + n;
+  const LoadedModel model = load_model(study, c);
+  const models::Network& net = model.net();
+  const models::Engine& engine = *model.engine;
+  const auto compute = net.compute_layers();
+
+  if (!o.dump_kernel.empty()) {
+    for (std::size_t i = 0; i < compute.size(); ++i) {
+      const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
+      if (l.name != o.dump_kernel && std::to_string(i) != o.dump_kernel) continue;
+      const simt::KernelLaunch k = simt::kernel_for(cfg.core, simt::shape_of(l));
+      std::cout << "; layer " << l.name << " (compute layer " << i << "): " << k.m << " pixels x "
+                << k.n << " filters x " << k.k << " taps; NDRange " << k.global_x << " x "
+                << k.global_y << ", work-groups of " << k.group_x << " x " << k.group_y << " ("
+                << k.workgroups() << "); weights in " << (k.local_weights ? "local" : "global")
+                << " memory\n"
+                << "; global memory: input @" << k.input_address << ", weights @"
+                << k.weight_address << ", pixels @" << k.pixel_address << ", filters @"
+                << k.filter_address << ", output @" << k.output_address << "\n"
+                << simt::to_text(k.program);
+      return;
+    }
+    std::string names;
+    for (std::size_t i = 0; i < compute.size(); ++i) {
+      names += (names.empty() ? "" : ", ") + net.layers[static_cast<std::size_t>(compute[i])].name;
+    }
+    throw ConfigError("--dump-kernel: no compute layer '" + o.dump_kernel +
+                      "' (give a name or an index 0.." + std::to_string(compute.size() - 1) + ": " +
+                      names + ")");
+  }
+
+  const std::vector<std::string> per_layer = layer_multipliers(o, compute.size());
+  std::vector<std::uint16_t> chosen;  // candidate index per layer (the engine's)
+  std::vector<std::uint16_t> select;  // unit index per layer (the core's)
+  for (std::size_t i = 0; i < per_layer.size(); ++i) {
+    const auto at = std::find(unit_names.begin(), unit_names.end(), per_layer[i]);
+    if (at == unit_names.end()) {
+      throw ConfigError(
+          "layer " + std::to_string(i) + " ('" +
+          net.layers[static_cast<std::size_t>(compute[i])].name + "') selects '" + per_layer[i] +
+          "', a unit type the SIMT core's PEs do not carry (simt.units: " + unit_list + ")");
+    }
+    select.push_back(static_cast<std::uint16_t>(at - unit_names.begin()));
+    chosen.push_back(unit_candidate[select.back()]);
+  }
+  const models::Assignment assignment = models::Assignment::per_layer(net, chosen);
+  if (cfg.image >= static_cast<std::int64_t>(model.test.size())) {
+    throw ConfigError("simt.image " + std::to_string(cfg.image) + " is beyond the " +
+                      std::to_string(model.test.size()) + " test images");
+  }
+  const rtl::CharacterizeOptions tech = characterize_options(study.spec.tech, true);
+  std::vector<simt::SimtUnit> units;
+  for (std::size_t u = 0; u < unit_names.size(); ++u) {
+    const std::size_t i = unit_candidate[u];
+    const rtl::MultiplierSpec spec =
+        i == 0 ? rtl::MultiplierSpec::library(c.is_signed ? "mul8s_exact" : "mul8u_exact")
+               : study.spec.multipliers[i - 1];
+    simt::SimtUnit unit = simt::simt_unit(rtl::characterize(spec, tech));
+    unit.name = unit_names[u];
+    unit.sc_model = spec.builtin.empty() ? spec.design.name : spec.builtin;
+    unit.table = c.tables[i];  // the engine's table, so that the core computes what it computes
+    units.push_back(std::move(unit));
+  }
+  const simt::CoreSpec& core = cfg.core;
+  const auto image = static_cast<std::size_t>(cfg.image);
+  std::cout << "model " << study.spec.model->onnx.string()
+            << " on a SIMT core: " << core.compute_units
+            << (core.compute_units == 1 ? " CU" : " CUs") << " of " << core.pes_per_cu
+            << " PEs, wavefronts of " << core.wavefront_size << " (up to " << core.wavefronts_per_cu
+            << " per CU), work-groups of " << core.workgroup_size << ", " << core.local_memory_kb
+            << " kB local memory (" << simt::data_path_name(core.data_path) << ", "
+            << core.clock_mhz << " MHz); units in every PE: " << unit_list << "\n"
+            << "cache " << core.cache.size_kb << " kB, " << core.cache.line_bytes << " B lines, "
+            << core.cache.ways << " ways, hit " << core.cache.hit_latency << " cycles; DRAM "
+            << core.dram.bytes_per_cycle << " B/cycle, " << core.dram.latency_cycles
+            << " cycles latency\n"
+            << "test image " << image << " (label "
+            << model.test.class_names[model.test.labels[image]] << ")\n";
+  std::size_t name_width = 6;
+  std::size_t unit_width = 6;
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    name_width =
+        std::max(name_width, net.layers[static_cast<std::size_t>(compute[i])].name.size() + 2);
+    unit_width = std::max(unit_width, per_layer[i].size() + 2);
+  }
+  const int nw = static_cast<int>(name_width);
+  const int uw = static_cast<int>(unit_width);
+  std::cout << "  " << std::left << std::setw(nw) << "layer" << std::setw(uw) << "unit"
+            << std::right
+            << "        MACs      cycles    IPC  issue %  memory %  dep %  ctrl %  barrier %"
+               "  idle %  energy pJ\n";
+  StatsTree stats;
+  StatsTree& layers_stats = stats.group("simt").group("layers");
+  std::vector<simt::LayerRun> runs;
+  runs.reserve(compute.size());
+  std::vector<simt::ReportRow> rows;
+  std::int64_t total_cycles = 0;
+  std::uint64_t macs = 0;
+  simt::CuCycles all;
+  simt::EnergyBreakdown energy;
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
+    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
+    simt::LayerOperands operands;
+    operands.shape = simt::shape_of(l);
+    operands.input = trace.input.data();
+    const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
+    operands.weights = qc.weights;
+    operands.bias = qc.bias;
+    operands.filter_unit.assign(static_cast<std::size_t>(l.filters()), select[i]);
+    runs.push_back(simt::simulate_layer(core, units, operands));
+    const simt::LayerRun& r = runs.back();
+    if (r.output != trace.accumulators) {
+      throw Error("internal: the SIMT core's sums of layer '" + l.name +
+                  "' differ from the engine's");
+    }
+    StatsTree& layer_stats = layers_stats.group(l.name);
+    simt::report_stats(r, core, layer_stats, &tech.tech);
+    const double time_us = static_cast<double>(r.cycles) / core.clock_mhz;
+    const simt::EnergyBreakdown e = simt::energy_of(r, tech.tech);
+    layer_stats.set("unit", per_layer[i]);
+    layer_stats.set("time_us", time_us, "us", "cycles / clock");
+    layer_stats.set("average_power_mw", e.total_fj() * 1e-6 / time_us, "mW", "energy / time");
+    energy.multipliers_fj += e.multipliers_fj;
+    energy.alu_fj += e.alu_fj;
+    energy.register_file_fj += e.register_file_fj;
+    energy.local_memory_fj += e.local_memory_fj;
+    energy.cache_fj += e.cache_fj;
+    energy.dram_fj += e.dram_fj;
+    total_cycles += r.cycles;
+    macs += r.macs;
+    all.issue += r.all.issue;
+    for (std::size_t s = 0; s < all.stall.size(); ++s) all.stall[s] += r.all.stall[s];
+    rows.push_back({l.name, per_layer[i], &r});
+    const double cu_cycles = static_cast<double>(r.cycles) * core.compute_units;
+    auto pct = [&](std::int64_t v) { return fixed(100.0 * static_cast<double>(v) / cu_cycles, 1); };
+    std::cout << "  " << std::left << std::setw(nw) << l.name << std::setw(uw) << per_layer[i]
+              << std::right << std::setw(12) << r.macs << std::setw(12) << r.cycles << std::setw(7)
+              << fixed(r.ipc(), 3) << std::setw(9) << pct(r.all.issue);
+    const int widths[] = {10, 7, 8, 11, 8};
+    for (int s = 0; s < simt::kStallCauses; ++s) {
+      std::cout << std::setw(widths[s]) << pct(r.all.stall[static_cast<std::size_t>(s)]);
+    }
+    std::cout << std::setw(11) << fixed(e.total_fj() / 1000, 1) << "\n";
+  }
+  const simt::AreaBreakdown area = simt::area_of(core, units, tech.tech);
+  StatsTree& total = stats.group("simt").group("total");
+  const double time_us = static_cast<double>(total_cycles) / core.clock_mhz;
+  const double power_mw = energy.total_fj() * 1e-6 / time_us;
+  total.set("cycles", total_cycles, "cycles", "every layer, one after another");
+  total.set("macs", static_cast<std::int64_t>(macs), "MACs");
+  total.set("issue_cycles", all.issue, "CU cycles");
+  for (int s = 0; s < simt::kStallCauses; ++s) {
+    total.set(std::string("stall_") + simt::stall_name(static_cast<simt::Stall>(s)),
+              all.stall[static_cast<std::size_t>(s)], "CU cycles");
+  }
+  total.set("clock_mhz", core.clock_mhz, "MHz");
+  total.set("time_us", time_us, "us", "cycles / clock");
+  total.set("average_power_mw", power_mw, "mW", "energy / time");
+  total.set("multiplier_energy_fj", energy.multipliers_fj, "fJ", "switching of the selected units");
+  total.set("alu_energy_fj", energy.alu_fj, "fJ");
+  total.set("register_file_energy_fj", energy.register_file_fj, "fJ");
+  total.set("local_memory_energy_fj", energy.local_memory_fj, "fJ");
+  total.set("cache_energy_fj", energy.cache_fj, "fJ");
+  total.set("dram_energy_fj", energy.dram_fj, "fJ");
+  total.set("energy_fj", energy.total_fj(), "fJ");
+  total.set("multiplier_area_um2", area.multipliers_um2, "um^2", "every unit type in every PE");
+  total.set("alu_area_um2", area.alus_um2, "um^2");
+  total.set("register_file_area_um2", area.register_files_um2, "um^2");
+  total.set("local_memory_area_um2", area.local_memories_um2, "um^2");
+  total.set("cu_control_area_um2", area.cu_control_um2, "um^2");
+  total.set("cache_area_um2", area.cache_um2, "um^2");
+  total.set("area_um2", area.total_um2(), "um^2");
+  const double cu_cycles = static_cast<double>(total_cycles) * core.compute_units;
+  std::cout << "total: " << total_cycles << " cycles, " << macs << " MACs; issue "
+            << fixed(100.0 * all.issue / cu_cycles, 1) << " %, stalls:";
+  for (int s = 0; s < simt::kStallCauses; ++s) {
+    std::cout << " " << simt::stall_name(static_cast<simt::Stall>(s)) << " "
+              << fixed(100.0 * all.stall[static_cast<std::size_t>(s)] / cu_cycles, 1) << " %";
+  }
+  std::cout << "; every layer's sums equal the engine's\n"
+            << "run time: " << fixed(time_us, 3) << " us at " << core.clock_mhz
+            << " MHz; average power " << fixed(power_mw, 1) << " mW\n"
+            << "energy (tech " << tech.tech.name << "): " << fixed(energy.total_fj() / 1000, 1)
+            << " pJ = multipliers " << fixed(energy.multipliers_fj / 1000, 1) << " + ALU "
+            << fixed(energy.alu_fj / 1000, 1) << " + register file "
+            << fixed(energy.register_file_fj / 1000, 1) << " + local memory "
+            << fixed(energy.local_memory_fj / 1000, 1) << " + cache "
+            << fixed(energy.cache_fj / 1000, 1) << " + DRAM " << fixed(energy.dram_fj / 1000, 1)
+            << "\n"
+            << "area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "
+            << fixed(area.multipliers_um2, 0) << " + ALUs " << fixed(area.alus_um2, 0)
+            << " + register files " << fixed(area.register_files_um2, 0) << " + local memories "
+            << fixed(area.local_memories_um2, 0) << " + CU control "
+            << fixed(area.cu_control_um2, 0) << " + cache " << fixed(area.cache_um2, 0) << "\n";
+  const std::filesystem::path dir = output_dir(study, o.out);
+  std::filesystem::create_directories(dir);
+  stats.write_json(dir / "simulate_stats.json");
+  simt::write_report(dir / "SIMT_REPORT.csv", rows, core, area, tech.tech);
+  std::cout << "results: " << (dir / "simulate_stats.json").string() << ", "
+            << (dir / "SIMT_REPORT.csv").string() << "\n";
+}
+
+// The config-driven mode on the systolic array.
+void run_systolic(const Options& o, const Study& study) {
+  if (!o.dump_kernel.empty()) {
+    throw ConfigError("--dump-kernel prints a SIMT kernel; " + o.config +
+                      " runs on the systolic array");
   }
   const sys::SystolicConfig& cfg = *study.spec.systolic;
   const Candidates c = candidates(study);
@@ -411,11 +640,44 @@ void run_config(const Options& o) {
             << (dir / "COMPUTE_REPORT.csv").string() << "\n";
 }
 
+// The config-driven mode: the study's model on the accelerator its config describes.
+void run_config(const Options& o) {
+  const Study study = load_study(o.config, o.overrides);
+  std::string accelerator = o.accelerator;
+  if (accelerator.empty()) {
+    if (study.spec.simt && study.spec.systolic) {
+      throw ConfigError(o.config +
+                        ": both a systolic: and a simt: section; choose one with --accelerator "
+                        "systolic|simt");
+    }
+    accelerator = study.spec.simt ? "simt" : "systolic";
+  }
+  if (accelerator == "simt") {
+    if (!study.spec.simt) {
+      throw ConfigError(o.config +
+                        ": no simt: section (the SIMT core to simulate: compute_units, units, "
+                        "cache, dram; docs/simt.md)");
+    }
+    run_simt(o, study);
+    return;
+  }
+  if (!study.spec.systolic) {
+    throw ConfigError(o.config +
+                      ": no systolic: section (the array to simulate: rows, cols, dataflow, "
+                      "multiplier_map, memory; docs/systolic.md), nor a simt: section (the SIMT "
+                      "core; docs/simt.md)");
+  }
+  run_systolic(o, study);
+}
+
 void run(const Options& o) {
   if (!o.config.empty()) {
     if (!o.topology.empty()) throw ConfigError("give either a config or --topology, not both");
     run_config(o);
     return;
+  }
+  if (!o.dump_kernel.empty() || !o.accelerator.empty()) {
+    throw ConfigError("--dump-kernel and --accelerator need a config (CONFIG)");
   }
   if (o.topology.empty()) {
     throw ConfigError(
@@ -436,11 +698,12 @@ void add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "simulate",
-      "A network on the systolic array: the study's model on the SystemC array of its "
-      "systolic: section (CONFIG), or SCALE-Sim's timing of a topology CSV (--topology, "
-      "--rows, --cols, --dataflow)");
+      "A network on an accelerator: the study's model on the SystemC systolic array of its "
+      "systolic: section or the SIMT core of its simt: section (CONFIG), or SCALE-Sim's "
+      "timing of a topology CSV (--topology, --rows, --cols, --dataflow)");
   cmd->add_option("config", o->config,
-                  "study config (YAML) with a systolic: section: its model on the SystemC array");
+                  "study config (YAML) with a systolic: or simt: section: its model on that "
+                  "accelerator");
   cmd->add_option("-p,--param", o->overrides,
                   "with CONFIG: override a config value: -p key.path=value (repeatable)")
       ->allow_extra_args(false);
@@ -450,6 +713,12 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--layers", o->layers,
                   "with CONFIG: one multiplier per layer that multiplies, comma-separated");
+  cmd->add_option("--accelerator", o->accelerator,
+                  "with CONFIG: systolic or simt, when the config has both sections")
+      ->check(CLI::IsMember({"systolic", "simt"}));
+  cmd->add_option("--dump-kernel", o->dump_kernel,
+                  "with a SIMT CONFIG: print the kernel of a compute layer (its name or index) "
+                  "as assembly text, and exit");
   cmd->add_option("--topology", o->topology,
                   "SCALE-Sim topology CSV (Layer name, IFMAP Height, IFMAP Width, Filter Height, "
                   "Filter Width, Channels, Num Filter, Strides), e.g. "
