@@ -139,7 +139,9 @@ ComputeUnit::ComputeUnit(const sc_core::sc_module_name& name, int index, Shared&
 void ComputeUnit::dispatch() {
   const KernelLaunch& k = *shared_.launch;
   const int per_group = k.workgroup_size() / wavefront_size_;
-  while (shared_.next_workgroup < k.workgroups()) {
+  // One work-group per step: the CUs take turns in time order, so work-groups spread over
+  // them rather than filling the first CU's slots.
+  if (shared_.next_workgroup < k.workgroups()) {
     int slot = -1;
     for (std::size_t s = 0; s < groups_.size(); ++s) {
       if (!groups_[s].used) {

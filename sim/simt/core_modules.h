@@ -96,8 +96,9 @@ class ComputeUnit : public sc_core::sc_module {
   ComputeUnit(const sc_core::sc_module_name& name, int index, Shared& shared);
   std::int64_t time() const { return time_; }
   bool finished() const { return finished_; }
-  // Dispatches work-groups it has room for, then issues one wavefront instruction or stalls to
-  // the cycle the next one can issue; finished() once nothing is left for it.
+  // Dispatches a work-group if it has room (one per step, so the CUs take turns), then issues one
+  // wavefront instruction or stalls to the cycle the next one can issue; finished() once nothing
+  // is left for it.
   void step();
   const CuCycles& cycles() const { return cycles_; }
   CuCycles& cycles() { return cycles_; }

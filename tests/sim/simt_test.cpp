@@ -58,10 +58,12 @@ struct RandomLayer {
   LayerOperands operands;
 };
 
-RandomLayer random_layer(std::mt19937& random, LayerShape shape, std::size_t units) {
+RandomLayer random_layer(std::mt19937& random, LayerShape shape, std::size_t units,
+                         bool is_signed = false) {
   RandomLayer r;
   r.shape = shape;
-  std::uniform_int_distribution<int> value(-255, 255);
+  const int high = is_signed ? 127 : 255;
+  std::uniform_int_distribution<int> value(-high, high);
   std::bernoulli_distribution zero(0.3);
   r.input.resize(static_cast<std::size_t>(shape.channels * shape.height * shape.width));
   for (auto& x : r.input) x = static_cast<std::int16_t>(zero(random) ? 0 : value(random));
@@ -97,6 +99,10 @@ std::vector<std::int32_t> reference(const LayerOperands& o, const std::vector<Si
                                 : o.input[((c0 + c) * s.height + iy) * s.width + ix];
               const int w = o.weights[static_cast<std::size_t>(
                   ((f * cpg + c) * s.kernel_h + ky) * s.kernel_w + kx)];
+              if (t.is_signed()) {
+                sum += t.at(static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(w));
+                continue;
+              }
               const std::int32_t p = t.at(static_cast<std::uint8_t>(std::abs(a)),
                                           static_cast<std::uint8_t>(std::abs(w)));
               sum += ((a < 0) != (w < 0)) ? -p : p;
@@ -212,6 +218,17 @@ TEST(SimtTest, LutAndRtlDataPathsAgreeOnASmallLayer) {
   EXPECT_EQ(rtl.lanes, lut.lanes);
   EXPECT_EQ(rtl.unit_energy_fj, lut.unit_energy_fj);
   EXPECT_GT(lut.total.energy_fj, 0.0);
+  // Signed units: int8 x int8 operands.
+  const auto signed_units = library({"mul8s_exact", "mul8s_drum4"});
+  const RandomLayer signed_layer = random_layer(random, shape, signed_units.size(), true);
+  spec.data_path = DataPath::kLut;
+  const LayerRun signed_lut = simulate_layer(spec, signed_units, signed_layer.operands);
+  spec.data_path = DataPath::kRtl;
+  const LayerRun signed_rtl = simulate_layer(spec, signed_units, signed_layer.operands);
+  EXPECT_EQ(signed_lut.output, reference(signed_layer.operands, signed_units));
+  EXPECT_EQ(signed_rtl.output, signed_lut.output);
+  EXPECT_EQ(signed_rtl.lanes, signed_lut.lanes);
+  EXPECT_GT(signed_lut.total.energy_fj, 0.0);
   // A grouped, strided, dilated layer with the weights in global memory (no local memory).
   shape.channels = 4;
   shape.groups = 2;
