@@ -171,6 +171,7 @@ LayerRun simulate_layer(const CoreSpec& spec, const std::vector<SimtUnit>& units
     FreshContext context;
     sc::SimtTop top("simt", spec, units, run.launch, std::move(memory), run);
     sc_core::sc_start();
+    if (top.error()) std::rethrow_exception(top.error());
     const KernelLaunch& k = run.launch;
     run.output.resize(static_cast<std::size_t>(k.n * k.m));
     std::memcpy(run.output.data(), top.memory().data() + k.output_address,

@@ -659,6 +659,14 @@ SimtTop::SimtTop(const sc_core::sc_module_name& name, const CoreSpec& spec,
 }
 
 void SimtTop::main() {
+  try {
+    run();
+  } catch (...) {
+    error_ = std::current_exception();
+  }
+}
+
+void SimtTop::run() {
   for (;;) {
     ComputeUnit* next = nullptr;
     for (auto& cu : cus_) {

@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <systemc>
 #include <vector>
@@ -173,9 +174,13 @@ class SimtTop : public sc_core::sc_module {
           const std::vector<SimtUnit>& units, const KernelLaunch& launch,
           std::vector<std::uint8_t> memory, LayerRun& run);
   const std::vector<std::uint8_t>& memory() const { return memory_; }
+  // What the thread threw (a hawx::Error from the interpreter), to rethrow outside SystemC, which
+  // would otherwise turn it into an sc_report.
+  std::exception_ptr error() const { return error_; }
 
  private:
   void main();
+  void run();
 
   // Parameters.
   const CoreSpec& spec_;
@@ -188,6 +193,7 @@ class SimtTop : public sc_core::sc_module {
   std::vector<std::uint8_t> memory_;
   Shared shared_;
   LayerRun& run_;
+  std::exception_ptr error_;
 };
 
 }  // namespace hawx::simt::sc

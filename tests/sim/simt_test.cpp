@@ -402,6 +402,15 @@ TEST(SimtTest, BadConfigsAreClearErrors) {
             "SIMT core: filter 3 selects unit 2, a type its PEs do not carry (2 unit types: "
             "mul8u_exact, mul8u_drum4)");
 
+  // An operand the multipliers cannot take, found while the kernel runs inside SystemC: the
+  // same InputError reaches the caller.
+  layer.operands.filter_unit[3] = 1;
+  layer.input[0] = 300;
+  const std::string operand =
+      test::input_error_of([&] { simulate_layer(spec, units, layer.operands); });
+  EXPECT_NE(operand.find("SIMT core: operands 300 x "), std::string::npos) << operand;
+  EXPECT_NE(operand.find("do not fit sign and 8-bit magnitude"), std::string::npos) << operand;
+
   // The same through a study's simt: section: the key path and the line.
   auto read = [](const std::string& yaml) {
     const auto doc = config::Document::parse(yaml, "study.yaml", test::source_dir());
