@@ -244,16 +244,30 @@ void run_simt(const Options& o, const Study& study) {
   const models::Engine& engine = *model.engine;
   const auto compute = net.compute_layers();
 
+  const std::vector<std::string> per_layer = layer_multipliers(o, compute.size());
+  std::vector<std::uint16_t> chosen;  // candidate index per layer (the engine's)
+  std::vector<std::uint16_t> select;  // unit index per layer (the core's)
+  for (std::size_t i = 0; i < per_layer.size(); ++i) {
+    const auto at = std::find(unit_names.begin(), unit_names.end(), per_layer[i]);
+    if (at == unit_names.end()) {
+      throw ConfigError(
+          "layer " + std::to_string(i) + " ('" +
+          net.layers[static_cast<std::size_t>(compute[i])].name + "') selects '" + per_layer[i] +
+          "', a unit type the SIMT core's PEs do not carry (simt.units: " + unit_list + ")");
+    }
+    select.push_back(static_cast<std::uint16_t>(at - unit_names.begin()));
+    chosen.push_back(unit_candidate[select.back()]);
+  }
   if (!o.dump_kernel.empty()) {
     for (std::size_t i = 0; i < compute.size(); ++i) {
       const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
       if (l.name != o.dump_kernel && std::to_string(i) != o.dump_kernel) continue;
-      const simt::KernelLaunch k = simt::kernel_for(cfg.core, simt::shape_of(l));
+      const simt::KernelLaunch k = simt::kernel_for(cfg.core, simt::shape_of(l), select[i]);
       std::cout << "; layer " << l.name << " (compute layer " << i << "): " << k.m << " pixels x "
                 << k.n << " filters x " << k.k << " taps; NDRange " << k.global_x << " x "
                 << k.global_y << ", work-groups of " << k.group_x << " x " << k.group_y << " ("
                 << k.workgroups() << "); weights in " << (k.local_weights ? "local" : "global")
-                << " memory\n"
+                << " memory; every filter on " << per_layer[i] << " (u#" << select[i] << ")\n"
                 << "; global memory: input @" << k.input_address << ", weights @"
                 << k.weight_address << ", pixels @" << k.pixel_address << ", filters @"
                 << k.filter_address << ", output @" << k.output_address << "\n"
@@ -269,20 +283,6 @@ void run_simt(const Options& o, const Study& study) {
                       names + ")");
   }
 
-  const std::vector<std::string> per_layer = layer_multipliers(o, compute.size());
-  std::vector<std::uint16_t> chosen;  // candidate index per layer (the engine's)
-  std::vector<std::uint16_t> select;  // unit index per layer (the core's)
-  for (std::size_t i = 0; i < per_layer.size(); ++i) {
-    const auto at = std::find(unit_names.begin(), unit_names.end(), per_layer[i]);
-    if (at == unit_names.end()) {
-      throw ConfigError(
-          "layer " + std::to_string(i) + " ('" +
-          net.layers[static_cast<std::size_t>(compute[i])].name + "') selects '" + per_layer[i] +
-          "', a unit type the SIMT core's PEs do not carry (simt.units: " + unit_list + ")");
-    }
-    select.push_back(static_cast<std::uint16_t>(at - unit_names.begin()));
-    chosen.push_back(unit_candidate[select.back()]);
-  }
   const models::Assignment assignment = models::Assignment::per_layer(net, chosen);
   if (cfg.image >= static_cast<std::int64_t>(model.test.size())) {
     throw ConfigError("simt.image " + std::to_string(cfg.image) + " is beyond the " +

@@ -128,9 +128,10 @@ void CoreSpec::validate() const {
   if (!(clock_mhz > 0) || clock_mhz > 1e6) bad("clock_mhz", "expected (0, 1e6] MHz");
 }
 
-KernelLaunch kernel_for(const CoreSpec& spec, const LayerShape& shape) {
+KernelLaunch kernel_for(const CoreSpec& spec, const LayerShape& shape, int uniform_unit) {
   spec.validate();
   KernelOptions options;
+  options.uniform_unit = uniform_unit;
   options.workgroup_size = spec.workgroup_size;
   options.local_memory_bytes = spec.local_memory_bytes();
   // As a runtime picks a local size: smaller work-groups (down to one wavefront) while the layer
@@ -164,7 +165,12 @@ LayerRun simulate_layer(const CoreSpec& spec, const std::vector<SimtUnit>& units
   }
   if (o.input == nullptr) throw InputError("SIMT layer: no input map");
   LayerRun run;
-  run.launch = kernel_for(spec, o.shape);
+  // A layer whose filters all select one unit runs a kernel with that unit compiled in.
+  int uniform = o.filter_unit.empty() ? -1 : o.filter_unit.front();
+  for (const std::uint16_t u : o.filter_unit) {
+    if (u != o.filter_unit.front()) uniform = -1;
+  }
+  run.launch = kernel_for(spec, o.shape, uniform);
   std::vector<std::uint8_t> memory =
       memory_image(run.launch, o.shape, o.input, o.weights, o.bias, o.filter_unit);
   {

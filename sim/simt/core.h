@@ -182,8 +182,9 @@ struct LayerRun {
   double ipc() const { return cycles ? static_cast<double>(instructions) / cycles : 0.0; }
 };
 
-// The kernel a layer runs on this core (what --dump-kernel prints).
-KernelLaunch kernel_for(const CoreSpec& spec, const LayerShape& shape);
+// The kernel a layer runs on this core (what --dump-kernel prints); `uniform_unit` as in
+// KernelOptions (the unit every filter selects, or -1 for per-filter selects).
+KernelLaunch kernel_for(const CoreSpec& spec, const LayerShape& shape, int uniform_unit = -1);
 
 LayerRun simulate_layer(const CoreSpec& spec, const std::vector<SimtUnit>& units,
                         const LayerOperands& operands);

@@ -184,7 +184,9 @@ KernelLaunch generate_kernel(const LayerShape& s, const KernelOptions& options) 
   a.alu_imm(Op::kSlli, kT1, kGidY, 4);
   a.load(Op::kLw, kT2, kT1, imm32(k.filter_address, "filters"), "my group's first channel");
   a.alu(Op::kAdd, kIn, kIn, kT2);
-  a.load(Op::kLw, kUnit, kT1, imm32(k.filter_address + 4, "filters"), "my filter's unit");
+  if (options.uniform_unit < 0) {
+    a.load(Op::kLw, kUnit, kT1, imm32(k.filter_address + 4, "filters"), "my filter's unit");
+  }
   a.load(Op::kLw, kAcc, kT1, imm32(k.filter_address + 8, "filters"), "sum starts at the bias");
   a.load(Op::kLw, kOut, kT1, imm32(k.filter_address + 12, "filters"), "my output row");
   a.alu(Op::kAdd, kOut, kOut, kT0, "my output");
@@ -222,7 +224,13 @@ KernelLaunch generate_kernel(const LayerShape& s, const KernelOptions& options) 
     for (int b = 0; b < batch; ++b) {
       a.load(weight_load, kWgt + b, kW, imm32((first + b) * wstride * 2, "weights"), "weight");
     }
-    for (int b = 0; b < batch; ++b) a.mul(kProd + b, kAct + b, kWgt + b, kUnit);
+    for (int b = 0; b < batch; ++b) {
+      if (options.uniform_unit < 0) {
+        a.mul(kProd + b, kAct + b, kWgt + b, kUnit);
+      } else {
+        a.mul_unit(kProd + b, kAct + b, kWgt + b, options.uniform_unit);
+      }
+    }
     for (int b = 0; b < batch; ++b) a.alu(Op::kAdd, kAcc, kAcc, kProd + b);
   }
   a.alu_imm(Op::kAddi, kIn, kIn, imm32(unroll * hp * wp * 2, "input"), "next channels");

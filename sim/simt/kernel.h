@@ -19,6 +19,9 @@
 //   pixels   per pixel m (M words): the byte address of its window's origin in the input
 //   filters  per filter n (Npad x 4 words): byte offset of its group's first channel, its unit
 //            index, its bias (int32, accumulator units), the byte address of its output row
+// The unit: when every filter of the layer selects the same unit, the muls carry it as an
+// immediate (the layer's choice, compiled in); otherwise each work-item loads its filter's unit
+// from the table into the register the muls name (a filter's choice, at run time).
 //   output   N x M words: the int32 sums, bias included (the engine's accumulators)
 // Weights are staged into local memory per work-group (Kpad x wn halfwords, a barrier before
 // use) when they fit the compute unit's local memory; otherwise each tap's weight is loaded from
@@ -61,6 +64,9 @@ LayerShape shape_of(const models::Layer& layer);
 struct KernelOptions {
   int workgroup_size = 128;             // work-items, a multiple of the wavefront size
   std::int64_t local_memory_bytes = 0;  // of a compute unit
+  // >= 0: every filter selects this unit, and the kernel's muls name it (`u#N`, a layer's
+  // choice); -1: each work-item loads its filter's unit into a register (`u=r11`, per filter).
+  int uniform_unit = -1;
 };
 
 struct KernelLaunch {

@@ -95,11 +95,15 @@ TEST(SimulateSimtCliTest, DumpKernelPrintsALayersKernel) {
   EXPECT_THAT(r.out, HasSubstr("; layer /conv1/Conv (compute layer 0): 784 pixels x 6 filters x "
                                "25 taps"));
   EXPECT_THAT(r.out, HasSubstr("barrier"));
-  EXPECT_THAT(r.out, HasSubstr("mul r24, r16, r20, u=r11"));
+  // One unit for the layer (--multiplier, default exact): compiled into the muls.
+  EXPECT_THAT(r.out, HasSubstr("every filter on exact (u#0)"));
+  EXPECT_THAT(r.out, HasSubstr("mul r24, r16, r20, u#0"));
+  EXPECT_THAT(r.out, Not(HasSubstr("my filter's unit")));
   EXPECT_THAT(r.out, Not(HasSubstr("total:")));
-  r = simulate({simt_config(), "--dump-kernel", "2"});
+  r = simulate({simt_config(), "--dump-kernel", "2", "--multiplier", "mul8u_trunc4"});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("; layer /fc1/Gemm (compute layer 2)"));
+  EXPECT_THAT(r.out, HasSubstr("mul r24, r16, r20, u#2"));
   r = simulate({simt_config(), "--dump-kernel", "/nope"});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("--dump-kernel: no compute layer '/nope'"));

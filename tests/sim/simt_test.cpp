@@ -378,6 +378,11 @@ TEST(SimtTest, KernelTextShowsTheTemplate) {
   EXPECT_EQ(f.group_y, 128);
   EXPECT_FALSE(f.local_weights);
   EXPECT_EQ(to_text(f.program).find("barrier"), std::string::npos);
+  // A layer whose filters all select one unit: the unit compiled into the muls, no unit load.
+  const std::string uniform = to_text(kernel_for(spec, fc, 1).program);
+  EXPECT_NE(uniform.find("mul r24, r16, r20, u#1"), std::string::npos) << uniform;
+  EXPECT_EQ(uniform.find("u=r11"), std::string::npos) << uniform;
+  EXPECT_EQ(uniform.find("my filter's unit"), std::string::npos) << uniform;
 }
 
 // Must show 2: bad cores and unit selects are ConfigErrors naming the parameter.
