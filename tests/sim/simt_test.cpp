@@ -426,9 +426,17 @@ TEST(SimtTest, BadConfigsAreClearErrors) {
   EXPECT_EQ(test::message_of<ConfigError>([&] { read("simt:\n  wavefront_size: 60\n"); }),
             "study.yaml:2:19: simt.wavefront_size: a wavefront of 60 work-items is not a "
             "multiple of pes_per_cu (8)");
-  const std::string ok =
+  // The SIMT constants of a tech file are checked like every config key.
+  const std::string tech = test::message_of<ConfigError>([] {
+    rtl::TechSpec::load(test::source_dir() / "configs/tech/generic45.yaml",
+                        {"simt.register_fj_per_access=-1"});
+  });
+  EXPECT_NE(tech.find("simt.register_fj_per_access: expected a number >= 0 (fJ), got '-1'"),
+            std::string::npos)
+      << tech;
+  const std::string size =
       test::message_of<ConfigError>([&] { read("simt:\n  workgroup_size: 96\n"); });
-  EXPECT_NE(ok.find("simt.workgroup_size: expected a power of two"), std::string::npos) << ok;
+  EXPECT_NE(size.find("simt.workgroup_size: expected a power of two"), std::string::npos) << size;
 }
 
 }  // namespace
