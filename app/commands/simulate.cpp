@@ -53,7 +53,9 @@ struct Options {
   std::string csv;
   std::string accelerator;
   std::string dump_kernel;
+  std::string filter_units;
   // Which options were given (CLI11 fills these in before the callback runs).
+  const CLI::Option* multiplier_option = nullptr;
   const CLI::Option* rows_option = nullptr;
   const CLI::Option* cols_option = nullptr;
   const CLI::Option* dataflow_option = nullptr;
@@ -220,6 +222,9 @@ sys::ConvOperands layer_operands(const models::Layer& l, const models::LayerTrac
 // The config-driven mode on the SIMT core: the study's model layer by layer, each layer's
 // kernel on the core of the config's `simt:` section, its sums checked against the engine's.
 void run_simt(const Options& o, const Study& study) {
+  if (!o.filter_units.empty() && (!o.layers.empty() || o.multiplier_option->count() > 0)) {
+    throw ConfigError("--filter-units assigns every filter; leave out --layers and --multiplier");
+  }
   const simt::SimtConfig& cfg = *study.spec.simt;
   const Candidates c = candidates(study);
   // The unit types every PE carries, by study name, and their candidate indices.
@@ -244,30 +249,69 @@ void run_simt(const Options& o, const Study& study) {
   const models::Engine& engine = *model.engine;
   const auto compute = net.compute_layers();
 
-  const std::vector<std::string> per_layer = layer_multipliers(o, compute.size());
-  std::vector<std::uint16_t> chosen;  // candidate index per layer (the engine's)
-  std::vector<std::uint16_t> select;  // unit index per layer (the core's)
-  for (std::size_t i = 0; i < per_layer.size(); ++i) {
-    const auto at = std::find(unit_names.begin(), unit_names.end(), per_layer[i]);
+  // Per layer and filter, the unit it selects: one per layer (--layers, --multiplier), or the
+  // names of --filter-units in turn over every layer's filters.
+  auto unit_of = [&](const std::string& name, std::size_t layer) {
+    const auto at = std::find(unit_names.begin(), unit_names.end(), name);
     if (at == unit_names.end()) {
       throw ConfigError(
-          "layer " + std::to_string(i) + " ('" +
-          net.layers[static_cast<std::size_t>(compute[i])].name + "') selects '" + per_layer[i] +
+          "layer " + std::to_string(layer) + " ('" +
+          net.layers[static_cast<std::size_t>(compute[layer])].name + "') selects '" + name +
           "', a unit type the SIMT core's PEs do not carry (simt.units: " + unit_list + ")");
     }
-    select.push_back(static_cast<std::uint16_t>(at - unit_names.begin()));
-    chosen.push_back(unit_candidate[select.back()]);
+    return static_cast<std::uint16_t>(at - unit_names.begin());
+  };
+  std::vector<std::string> per_layer;                   // what each layer's filters select
+  std::vector<std::vector<std::uint16_t>> layer_units;  // [layer][filter]: index into units
+  std::vector<std::string> filter_cycle;
+  if (!o.filter_units.empty()) {
+    std::stringstream list(o.filter_units);
+    for (std::string n; std::getline(list, n, ',');) filter_cycle.push_back(n);
   }
+  const std::vector<std::string> layer_names = layer_multipliers(o, compute.size());
+  models::Assignment assignment = models::Assignment::uniform(net, 0);
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    const auto filters =
+        static_cast<std::size_t>(net.layers[static_cast<std::size_t>(compute[i])].filters());
+    std::vector<std::uint16_t> units_of_layer;
+    if (filter_cycle.empty()) {
+      units_of_layer.assign(filters, unit_of(layer_names[i], i));
+      per_layer.push_back(layer_names[i]);
+    } else {
+      std::string label;
+      for (std::size_t f = 0; f < filters; ++f) {
+        units_of_layer.push_back(unit_of(filter_cycle[f % filter_cycle.size()], i));
+      }
+      for (std::size_t k = 0; k < filter_cycle.size() && k < filters; ++k) {
+        label += (label.empty() ? "" : "/") + filter_cycle[k];
+      }
+      per_layer.push_back(label);
+    }
+    for (std::size_t f = 0; f < filters; ++f) {
+      assignment.filters[i][f] = unit_candidate[units_of_layer[f]];
+    }
+    layer_units.push_back(std::move(units_of_layer));
+  }
+  // The unit every filter of a layer selects, or -1 when they differ.
+  auto uniform_unit = [&](std::size_t i) {
+    const auto& u = layer_units[i];
+    return std::all_of(u.begin(), u.end(), [&](std::uint16_t x) { return x == u.front(); })
+               ? static_cast<int>(u.front())
+               : -1;
+  };
   if (!o.dump_kernel.empty()) {
     for (std::size_t i = 0; i < compute.size(); ++i) {
       const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
       if (l.name != o.dump_kernel && std::to_string(i) != o.dump_kernel) continue;
-      const simt::KernelLaunch k = simt::kernel_for(cfg.core, simt::shape_of(l), select[i]);
+      const simt::KernelLaunch k = simt::kernel_for(cfg.core, simt::shape_of(l), uniform_unit(i));
       std::cout << "; layer " << l.name << " (compute layer " << i << "): " << k.m << " pixels x "
                 << k.n << " filters x " << k.k << " taps; NDRange " << k.global_x << " x "
                 << k.global_y << ", work-groups of " << k.group_x << " x " << k.group_y << " ("
                 << k.workgroups() << "); weights in " << (k.local_weights ? "local" : "global")
-                << " memory; every filter on " << per_layer[i] << " (u#" << select[i] << ")\n"
+                << " memory; units " << per_layer[i]
+                << (uniform_unit(i) >= 0 ? " (u#" + std::to_string(uniform_unit(i)) + ")"
+                                         : " per filter (u=r11)")
+                << "\n"
                 << "; global memory: input @" << k.input_address << ", weights @"
                 << k.weight_address << ", pixels @" << k.pixel_address << ", filters @"
                 << k.filter_address << ", output @" << k.output_address << "\n"
@@ -283,7 +327,6 @@ void run_simt(const Options& o, const Study& study) {
                       names + ")");
   }
 
-  const models::Assignment assignment = models::Assignment::per_layer(net, chosen);
   if (cfg.image >= static_cast<std::int64_t>(model.test.size())) {
     throw ConfigError("simt.image " + std::to_string(cfg.image) + " is beyond the " +
                       std::to_string(model.test.size()) + " test images");
@@ -347,7 +390,7 @@ void run_simt(const Options& o, const Study& study) {
     const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
     operands.weights = qc.weights;
     operands.bias = qc.bias;
-    operands.filter_unit.assign(static_cast<std::size_t>(l.filters()), select[i]);
+    operands.filter_unit = layer_units[i];
     runs.push_back(simt::simulate_layer(core, units, operands));
     const simt::LayerRun& r = runs.back();
     if (r.output != trace.accumulators) {
@@ -443,8 +486,8 @@ void run_simt(const Options& o, const Study& study) {
 
 // The config-driven mode on the systolic array.
 void run_systolic(const Options& o, const Study& study) {
-  if (!o.dump_kernel.empty()) {
-    throw ConfigError("--dump-kernel prints a SIMT kernel; " + o.config +
+  if (!o.dump_kernel.empty() || !o.filter_units.empty()) {
+    throw ConfigError("--dump-kernel and --filter-units are for the SIMT core; " + o.config +
                       " runs on the systolic array");
   }
   const sys::SystolicConfig& cfg = *study.spec.systolic;
@@ -676,8 +719,8 @@ void run(const Options& o) {
     run_config(o);
     return;
   }
-  if (!o.dump_kernel.empty() || !o.accelerator.empty()) {
-    throw ConfigError("--dump-kernel and --accelerator need a config (CONFIG)");
+  if (!o.dump_kernel.empty() || !o.accelerator.empty() || !o.filter_units.empty()) {
+    throw ConfigError("--dump-kernel, --filter-units and --accelerator need a config (CONFIG)");
   }
   if (o.topology.empty()) {
     throw ConfigError(
@@ -708,14 +751,19 @@ void add_simulate_command(CLI::App& app) {
                   "with CONFIG: override a config value: -p key.path=value (repeatable)")
       ->allow_extra_args(false);
   cmd->add_option("--out", o->out, "with CONFIG: results folder (default: results/<study name>/)");
-  cmd->add_option("--multiplier", o->multiplier,
-                  "with CONFIG: one multiplier for every layer: 'exact' or a name from the study")
-      ->capture_default_str();
+  o->multiplier_option =
+      cmd->add_option("--multiplier", o->multiplier,
+                      "with CONFIG: one multiplier for every layer: 'exact' or a name from the "
+                      "study")
+          ->capture_default_str();
   cmd->add_option("--layers", o->layers,
                   "with CONFIG: one multiplier per layer that multiplies, comma-separated");
   cmd->add_option("--accelerator", o->accelerator,
                   "with CONFIG: systolic or simt, when the config has both sections")
       ->check(CLI::IsMember({"systolic", "simt"}));
+  cmd->add_option("--filter-units", o->filter_units,
+                  "with a SIMT CONFIG: per-filter units, comma-separated names taken in turn by "
+                  "the filters of every layer (filter f: name f mod n)");
   cmd->add_option("--dump-kernel", o->dump_kernel,
                   "with a SIMT CONFIG: print the kernel of a compute layer (its name or index) "
                   "as assembly text, and exit");

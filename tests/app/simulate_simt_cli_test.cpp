@@ -89,6 +89,31 @@ TEST(SimulateSimtCliTest, ConfigRunsTheModelOnTheSimtCore) {
   EXPECT_NEAR(total["area_um2"].get<double>(), area, 1e-6 * area);
 }
 
+// Per-filter units from the command line: filter f of every layer selects name f mod 3, so the
+// fully connected layers' wavefronts mix the three units; the command checks every layer's sums
+// against the engine under the same per-filter assignment.
+TEST(SimulateSimtCliTest, PerFilterUnitsFromTheCommandLine) {
+  test::TempDir dir;
+  Result r = simulate({simt_config(), "--out", dir.path().string(), "--filter-units",
+                       "exact,mul8u_drum4,mul8u_trunc4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("/fc1/Gemm    exact/mul8u_drum4/mul8u_trunc4"));
+  EXPECT_THAT(r.out, HasSubstr("every layer's sums equal the engine's"));
+  r = simulate(
+      {simt_config(), "--dump-kernel", "/fc1/Gemm", "--filter-units", "exact,mul8u_drum4"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("units exact/mul8u_drum4 per filter (u=r11)"));
+  EXPECT_THAT(r.out, HasSubstr("mul r24, r16, r20, u=r11"));
+  r = simulate({simt_config(), "--filter-units", "exact", "--multiplier", "exact"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--filter-units assigns every filter; leave out --layers and "
+                               "--multiplier"));
+  r = simulate({simt_config(), "--filter-units", "exact,mul8u_ssm4"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("selects 'mul8u_ssm4', a unit type the SIMT core's PEs do not "
+                               "carry"));
+}
+
 TEST(SimulateSimtCliTest, DumpKernelPrintsALayersKernel) {
   Result r = simulate({simt_config(), "--dump-kernel", "/conv1/Conv"});
   ASSERT_EQ(r.code, 0) << r.err;
@@ -96,7 +121,7 @@ TEST(SimulateSimtCliTest, DumpKernelPrintsALayersKernel) {
                                "25 taps"));
   EXPECT_THAT(r.out, HasSubstr("barrier"));
   // One unit for the layer (--multiplier, default exact): compiled into the muls.
-  EXPECT_THAT(r.out, HasSubstr("every filter on exact (u#0)"));
+  EXPECT_THAT(r.out, HasSubstr("units exact (u#0)"));
   EXPECT_THAT(r.out, HasSubstr("mul r24, r16, r20, u#0"));
   EXPECT_THAT(r.out, Not(HasSubstr("my filter's unit")));
   EXPECT_THAT(r.out, Not(HasSubstr("total:")));
