@@ -410,6 +410,7 @@ void run_simt(const Options& o, const Study& study) {
     energy.local_memory_fj += e.local_memory_fj;
     energy.cache_fj += e.cache_fj;
     energy.dram_fj += e.dram_fj;
+    energy.leakage_fj += e.leakage_fj;
     total_cycles += r.cycles;
     macs += r.macs;
     all.issue += r.all.issue;
@@ -446,6 +447,8 @@ void run_simt(const Options& o, const Study& study) {
   total.set("local_memory_energy_fj", energy.local_memory_fj, "fJ");
   total.set("cache_energy_fj", energy.cache_fj, "fJ");
   total.set("dram_energy_fj", energy.dram_fj, "fJ");
+  total.set("leakage_energy_fj", energy.leakage_fj, "fJ",
+            "every unit type of every PE and its ALU, over the run");
   total.set("energy_fj", energy.total_fj(), "fJ");
   total.set("multiplier_area_um2", area.multipliers_um2, "um^2", "every unit type in every PE");
   total.set("alu_area_um2", area.alus_um2, "um^2");
@@ -470,7 +473,7 @@ void run_simt(const Options& o, const Study& study) {
             << fixed(energy.register_file_fj / 1000, 1) << " + local memory "
             << fixed(energy.local_memory_fj / 1000, 1) << " + cache "
             << fixed(energy.cache_fj / 1000, 1) << " + DRAM " << fixed(energy.dram_fj / 1000, 1)
-            << "\n"
+            << " + leakage " << fixed(energy.leakage_fj / 1000, 1) << "\n"
             << "area: " << fixed(area.total_um2(), 0) << " um^2 = multipliers "
             << fixed(area.multipliers_um2, 0) << " + ALUs " << fixed(area.alus_um2, 0)
             << " + register files " << fixed(area.register_files_um2, 0) << " + local memories "

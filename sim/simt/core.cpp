@@ -165,6 +165,9 @@ LayerRun simulate_layer(const CoreSpec& spec, const std::vector<SimtUnit>& units
   }
   if (o.input == nullptr) throw InputError("SIMT layer: no input map");
   LayerRun run;
+  run.clock_mhz = spec.clock_mhz;
+  run.pes = std::int64_t{spec.compute_units} * spec.pes_per_cu;
+  for (const auto& u : units) run.units_area_per_pe_um2 += u.area_um2;
   // A layer whose filters all select one unit runs a kernel with that unit compiled in.
   int uniform = o.filter_unit.empty() ? -1 : o.filter_unit.front();
   for (const std::uint16_t u : o.filter_unit) {
@@ -207,6 +210,11 @@ EnergyBreakdown energy_of(const LayerRun& run, const rtl::TechSpec& tech) {
   e.cache_fj = static_cast<double>(run.cache_bytes) * tech.simt_cache_fj_per_byte;
   e.dram_fj =
       static_cast<double>(run.dram_read_bytes + run.dram_write_bytes) * tech.dram_fj_per_byte;
+  if (run.clock_mhz > 0) {
+    e.leakage_fj = static_cast<double>(run.pes) *
+                   (run.units_area_per_pe_um2 + tech.simt_alu_area_um2) * tech.leakage_nw_per_um2 *
+                   static_cast<double>(run.cycles) / run.clock_mhz;
+  }
   return e;
 }
 
@@ -288,6 +296,8 @@ void report_stats(const LayerRun& run, const CoreSpec& spec, StatsTree& out,
     energy.set("local_memory_fj", e.local_memory_fj, "fJ");
     energy.set("cache_fj", e.cache_fj, "fJ");
     energy.set("dram_fj", e.dram_fj, "fJ");
+    energy.set("leakage_fj", e.leakage_fj, "fJ",
+               "every unit type of every PE and its ALU, over the layer's cycles");
     energy.set("total_fj", e.total_fj(), "fJ");
   }
 }

@@ -178,6 +178,10 @@ struct LayerRun {
   LaneActivity total;
   std::vector<std::uint64_t> unit_operations;  // per unit type
   std::vector<double> unit_energy_fj;
+  // For leakage (energy_of): the clock, the PEs, and the area of the units each PE carries.
+  double clock_mhz = 0.0;
+  std::int64_t pes = 0;
+  double units_area_per_pe_um2 = 0.0;
 
   double ipc() const { return cycles ? static_cast<double>(instructions) / cycles : 0.0; }
 };
@@ -189,6 +193,10 @@ KernelLaunch kernel_for(const CoreSpec& spec, const LayerShape& shape, int unifo
 LayerRun simulate_layer(const CoreSpec& spec, const std::vector<SimtUnit>& units,
                         const LayerOperands& operands);
 
+// Energy by component: the selected units' switching; ALU operations; register-file accesses;
+// local-memory, cache and DRAM bytes; and leakage: every unit type of every PE (the idle ones
+// too) and each PE's ALU, x tech.leakage_nw_per_um2 x the layer's cycles / clock (as the
+// systolic array's; the memories' leakage is not modelled).
 struct EnergyBreakdown {
   double multipliers_fj = 0.0;
   double alu_fj = 0.0;
@@ -196,8 +204,10 @@ struct EnergyBreakdown {
   double local_memory_fj = 0.0;
   double cache_fj = 0.0;
   double dram_fj = 0.0;
+  double leakage_fj = 0.0;
   double total_fj() const {
-    return multipliers_fj + alu_fj + register_file_fj + local_memory_fj + cache_fj + dram_fj;
+    return multipliers_fj + alu_fj + register_file_fj + local_memory_fj + cache_fj + dram_fj +
+           leakage_fj;
   }
 };
 EnergyBreakdown energy_of(const LayerRun& run, const rtl::TechSpec& tech);

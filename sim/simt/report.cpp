@@ -13,7 +13,7 @@ const char* const kSimtReportColumns =
     "Layer, Kernel, Units, MACs, Cycles, Issue Cycles, Stall Memory, Stall Dependency, "
     "Stall Control, Stall Barrier, Stall Idle, IPC, PE Util %, Multiplier Util %, Cache Hit %, "
     "DRAM Bytes, Multiplier pJ, ALU pJ, Register File pJ, Local Memory pJ, Cache pJ, DRAM pJ, "
-    "Total Energy pJ, Area um2";
+    "Leakage pJ, Total Energy pJ, Area um2";
 
 void write_report(const std::filesystem::path& file, const std::vector<ReportRow>& rows,
                   const CoreSpec& spec, const AreaBreakdown& area, const rtl::TechSpec& tech) {
@@ -38,8 +38,8 @@ void write_report(const std::filesystem::path& file, const std::vector<ReportRow
         << r.dram_read_bytes + r.dram_write_bytes << ", " << fixed(e.multipliers_fj / 1000, 3)
         << ", " << fixed(e.alu_fj / 1000, 3) << ", " << fixed(e.register_file_fj / 1000, 3) << ", "
         << fixed(e.local_memory_fj / 1000, 3) << ", " << fixed(e.cache_fj / 1000, 3) << ", "
-        << fixed(e.dram_fj / 1000, 3) << ", " << fixed(e.total_fj() / 1000, 3) << ", "
-        << fixed(area.total_um2(), 1) << "\n";
+        << fixed(e.dram_fj / 1000, 3) << ", " << fixed(e.leakage_fj / 1000, 3) << ", "
+        << fixed(e.total_fj() / 1000, 3) << ", " << fixed(area.total_um2(), 1) << "\n";
   }
   if (!out) throw ConfigError("cannot write " + file.string());
 }

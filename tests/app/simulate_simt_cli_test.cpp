@@ -54,9 +54,10 @@ TEST(SimulateSimtCliTest, ConfigRunsTheModelOnTheSimtCore) {
   const std::vector<std::string> report = lines_of(test::read_file(dir / "SIMT_REPORT.csv"));
   ASSERT_EQ(report.size(), 6U);  // header + conv1, conv2, fc1, fc2, fc3
   const std::vector<std::string> header = csv_fields(report[0]);
-  ASSERT_EQ(header.size(), 24U);
+  ASSERT_EQ(header.size(), 25U);
   EXPECT_EQ(header[4], "Cycles");
-  EXPECT_EQ(header[22], "Total Energy pJ");
+  EXPECT_EQ(header[22], "Leakage pJ");
+  EXPECT_EQ(header[23], "Total Energy pJ");
   std::int64_t cycles = 0;
   for (std::size_t i = 1; i < report.size(); ++i) {
     SCOPED_TRACE(report[i]);
@@ -68,8 +69,17 @@ TEST(SimulateSimtCliTest, ConfigRunsTheModelOnTheSimtCore) {
     EXPECT_EQ(accounted, 2 * std::stoll(row[4]));
     cycles += std::stoll(row[4]);
     double energy = 0.0;
-    for (std::size_t c = 16; c < 22; ++c) energy += std::stod(row[c]);
-    EXPECT_NEAR(energy, std::stod(row[22]), 1e-2 + 1e-6 * energy);
+    for (std::size_t c = 16; c < 23; ++c) {
+      // Local memory only where the kernel stages weights there (conv layers, "_lw").
+      const bool staged = row[1].size() > 3 && row[1].substr(row[1].size() - 3) == "_lw";
+      if (header[c] == "Local Memory pJ" && !staged) {
+        EXPECT_EQ(std::stod(row[c]), 0.0);
+      } else {
+        EXPECT_GT(std::stod(row[c]), 0.0) << header[c];
+      }
+      energy += std::stod(row[c]);
+    }
+    EXPECT_NEAR(energy, std::stod(row[23]), 1e-2 + 1e-6 * energy);
   }
   EXPECT_EQ(csv_fields(report[2])[2], "mul8u_drum4");
   const auto stats = nlohmann::json::parse(test::read_file(dir / "simulate_stats.json"));

@@ -345,10 +345,17 @@ TEST(SimtTest, AnotherUnitTypeAddsAreaNotCycles) {
   EXPECT_GT(three_units[2].area_um2, 0.0);
   EXPECT_DOUBLE_EQ(a3.multipliers_um2 - a2.multipliers_um2, 8 * three_units[2].area_um2);
   EXPECT_GT(a3.total_um2(), a2.total_um2());
+  // The idle third unit leaks: leakage energy grows by its area in every PE over the cycles.
+  const double extra_leakage = energy_of(three, tech).leakage_fj - energy_of(two, tech).leakage_fj;
+  EXPECT_NEAR(extra_leakage,
+              8 * three_units[2].area_um2 * tech.leakage_nw_per_um2 *
+                  static_cast<double>(two.cycles) / spec.clock_mhz,
+              1e-6 * extra_leakage);
+  EXPECT_GT(extra_leakage, 0.0);
   // Energy by component: all present for a layer that reads DRAM.
   const EnergyBreakdown e = energy_of(two, tech);
-  for (const double part :
-       {e.multipliers_fj, e.alu_fj, e.register_file_fj, e.local_memory_fj, e.cache_fj, e.dram_fj}) {
+  for (const double part : {e.multipliers_fj, e.alu_fj, e.register_file_fj, e.local_memory_fj,
+                            e.cache_fj, e.dram_fj, e.leakage_fj}) {
     EXPECT_GT(part, 0.0);
   }
   StatsTree stats;
