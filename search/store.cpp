@@ -193,20 +193,10 @@ constexpr const char* kEvaluationColumns =
 ResultsStore::ResultsStore(const fs::path& file, const std::string& config) : file_(file) {
   std::error_code ec;
   const bool exists = fs::exists(file_, ec);
-  if (exists && !fs::is_regular_file(file_, ec)) {
-    throw InputError("results database " + file_.string() + " is not a regular file");
-  }
   if (!exists && file_.has_parent_path()) fs::create_directories(file_.parent_path());
-  const int flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE);
-  if (sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw InputError("results database " + file_.string() + ": cannot open: " + why);
-  }
-  sqlite3_busy_timeout(db_, 10000);
+  open(!exists);
   try {
-    check_or_create(config);
+    check_or_create(&config);
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -214,13 +204,47 @@ ResultsStore::ResultsStore(const fs::path& file, const std::string& config) : fi
   }
 }
 
+ResultsStore::ResultsStore(const fs::path& file, ForReading) : file_(file) {
+  std::error_code ec;
+  if (!fs::exists(file_, ec)) {
+    throw InputError("results database " + file_.string() +
+                     " does not exist (a run or a search writes it into its output folder)");
+  }
+  open(false);
+  try {
+    check_or_create(nullptr);
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+void ResultsStore::open(bool create) {
+  std::error_code ec;
+  if (fs::exists(file_, ec) && !fs::is_regular_file(file_, ec)) {
+    throw InputError("results database " + file_.string() + " is not a regular file");
+  }
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw InputError("results database " + file_.string() + ": cannot open: " + why);
+  }
+  sqlite3_busy_timeout(db_, 10000);
+}
+
 ResultsStore::~ResultsStore() {
   if (!db_) return;
   try {
-    Statement(db_, file_, "UPDATE sessions SET finished = ?1 WHERE id = ?2")
-        .bind(1, now_utc())
-        .bind(2, session_)
-        .step();
+    // A store opened for reading started no session and writes nothing.
+    if (session_ != 0) {
+      Statement(db_, file_, "UPDATE sessions SET finished = ?1 WHERE id = ?2")
+          .bind(1, now_utc())
+          .bind(2, session_)
+          .step();
+    }
   } catch (...) {
   }
   sqlite3_close(db_);
@@ -243,7 +267,7 @@ void ResultsStore::fail(const std::string& what) const {
                    "; it was left as it is (use another output folder, or move the file away)");
 }
 
-void ResultsStore::check_or_create(const std::string& config) {
+void ResultsStore::check_or_create(const std::string* config) {
   std::int64_t application_id = 0;
   std::int64_t version = 0;
   std::vector<std::string> tables;
@@ -261,6 +285,9 @@ void ResultsStore::check_or_create(const std::string& config) {
     fail(std::string("cannot be read: ") + e.what());
   }
 
+  if (application_id == 0 && tables.empty() && version == 0 && !config) {
+    fail("is not a hawx-cosim results store (an empty database)");
+  }
   if (application_id == 0 && tables.empty() && version == 0) {
     // A new (or empty) file: create the schema in one transaction.
     exec("PRAGMA journal_mode = WAL");
@@ -272,8 +299,8 @@ void ResultsStore::check_or_create(const std::string& config) {
         .step();
     Statement(db_, file_,
               "INSERT INTO run(id, config, config_hash, created) VALUES (1, ?1, ?2, ?3)")
-        .bind(1, config)
-        .bind(2, fnv(config))
+        .bind(1, *config)
+        .bind(2, fnv(*config))
         .bind(3, now_utc())
         .step();
     t.commit();
@@ -315,9 +342,10 @@ void ResultsStore::check_or_create(const std::string& config) {
     }
     if (!problems.empty()) fail("is damaged (SQLite integrity check: " + problems + ")");
     if (!has_run) fail("has no run record");
-    if (stored_config != config) {
+    if (!config) return;  // read only: no config to compare, no session
+    if (stored_config != *config) {
       fail("holds the results of a different config (config hash " + stored_hash + ", this run's " +
-           fnv(config) + ")");
+           fnv(*config) + ")");
     }
     exec("PRAGMA journal_mode = WAL");
   }
@@ -331,6 +359,19 @@ void ResultsStore::check_or_create(const std::string& config) {
 std::string ResultsStore::config() const {
   Statement r(db_, file_, "SELECT config FROM run WHERE id = 1");
   return r.step() ? r.text(0) : "";
+}
+
+StoredRun ResultsStore::run() const {
+  StoredRun out;
+  Statement r(db_, file_, "SELECT config, config_hash, created FROM run WHERE id = 1");
+  if (r.step()) {
+    out.config = r.text(0);
+    out.config_hash = r.text(1);
+    out.created = r.text(2);
+  }
+  Statement s(db_, file_, "SELECT COUNT(*) FROM sessions");
+  if (s.step()) out.sessions = static_cast<std::size_t>(s.integer(0));
+  return out;
 }
 
 void ResultsStore::put_multiplier(const std::string& name, const std::string& json) {
@@ -528,6 +569,52 @@ std::optional<StoredFront> ResultsStore::front(std::int64_t search, const std::s
   f.hypervolume = s.real(2);
   f.members = nlohmann::json::parse(s.text(3)).get<std::vector<std::string>>();
   return f;
+}
+
+std::vector<StoredFront> ResultsStore::fronts(std::int64_t search) const {
+  std::vector<StoredFront> out;
+  Statement s(db_, file_, "SELECT kind FROM fronts WHERE search = ?1 ORDER BY kind");
+  s.bind(1, search);
+  while (s.step()) {
+    if (auto f = front(search, s.text(0))) out.push_back(std::move(*f));
+  }
+  return out;
+}
+
+std::vector<StoredSearch> ResultsStore::searches() const {
+  std::vector<StoredSearch> out;
+  Statement s(db_, file_,
+              "SELECT id, name, strategy, space, options, started, finished FROM searches "
+              "ORDER BY id");
+  while (s.step()) {
+    StoredSearch x;
+    x.id = s.integer(0);
+    x.name = s.text(1);
+    x.strategy = s.text(2);
+    x.space = s.text(3);
+    x.options = s.text(4);
+    x.started = s.text(5);
+    x.finished = s.text(6);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+std::vector<StoredSearchPoint> ResultsStore::search_points(std::int64_t search) const {
+  std::vector<StoredSearchPoint> out;
+  Statement s(db_, file_,
+              "SELECT p.seq, e.hash, p.reused, p.session FROM search_points p "
+              "JOIN evaluations e ON e.id = p.evaluation WHERE p.search = ?1 ORDER BY p.seq");
+  s.bind(1, search);
+  while (s.step()) {
+    StoredSearchPoint p;
+    p.seq = static_cast<std::uint64_t>(s.integer(0));
+    p.hash = s.text(1);
+    p.reused = s.integer(2) != 0;
+    p.session = s.integer(3);
+    out.push_back(std::move(p));
+  }
+  return out;
 }
 
 }  // namespace hawx::search

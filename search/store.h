@@ -42,6 +42,33 @@ struct StoredEvaluation {
   std::int64_t session = 0;  // the process (sessions.id) that evaluated it
 };
 
+// A search as recorded (open_search); `finished` is empty while it has not ended.
+struct StoredSearch {
+  std::int64_t id = 0;
+  std::string name;
+  std::string strategy;
+  std::string space;    // DesignSpace::signature
+  std::string options;  // JSON text (search/search.h: describe_setup)
+  std::string started;
+  std::string finished;
+};
+
+// One proposal of a search: its place, the evaluation's hash, whether it came from the store.
+struct StoredSearchPoint {
+  std::uint64_t seq = 0;
+  std::string hash;
+  bool reused = false;
+  std::int64_t session = 0;
+};
+
+// The run record: the resolved config the store was made for.
+struct StoredRun {
+  std::string config;
+  std::string config_hash;
+  std::string created;
+  std::size_t sessions = 0;
+};
+
 struct StoredFront {
   std::string kind;  // e.g. "measured", "predicted"
   std::vector<std::string> objectives;
@@ -58,6 +85,11 @@ class ResultsStore {
   // Opens `file` (created with its folder when absent) for the run whose resolved config is
   // `config`; starts a new session. InputError as promised above.
   ResultsStore(const std::filesystem::path& file, const std::string& config);
+  // Opens an existing store to read it (a report), whatever config made it: nothing is created
+  // or written and no session is started. InputError when the file does not exist, and as
+  // promised above for a file that is not a readable hawx-cosim results store.
+  struct ForReading {};
+  ResultsStore(const std::filesystem::path& file, ForReading);
   ~ResultsStore();
   ResultsStore(const ResultsStore&) = delete;
   ResultsStore& operator=(const ResultsStore&) = delete;
@@ -65,6 +97,7 @@ class ResultsStore {
   const std::filesystem::path& file() const { return file_; }
   std::int64_t session() const { return session_; }
   std::string config() const;
+  StoredRun run() const;
 
   // Multipliers: name -> their metrics as JSON text (replaced when recorded again).
   void put_multiplier(const std::string& name, const std::string& json);
@@ -92,11 +125,20 @@ class ResultsStore {
   // The search's front of `kind`, replaced when written again.
   void put_front(std::int64_t search, const StoredFront& front);
   std::optional<StoredFront> front(std::int64_t search, const std::string& kind) const;
+  // Every front the search wrote, by kind.
+  std::vector<StoredFront> fronts(std::int64_t search) const;
+
+  // Every search, in the order they were opened.
+  std::vector<StoredSearch> searches() const;
+  // A search's proposals in sequence order.
+  std::vector<StoredSearchPoint> search_points(std::int64_t search) const;
 
  private:
   void exec(const std::string& sql) const;
   [[noreturn]] void fail(const std::string& what) const;
-  void check_or_create(const std::string& config);
+  void open(bool create);
+  // `config` null: read an existing store (no config comparison, no session).
+  void check_or_create(const std::string* config);
 
   std::filesystem::path file_;
   sqlite3* db_ = nullptr;

@@ -179,6 +179,63 @@ TEST(StoreTest, ASearchReopenedWithOtherOptionsIsAnError) {
   EXPECT_THAT(m, HasSubstr("{\"budget\":10} (now {\"budget\":20})"));
 }
 
+TEST(StoreTest, ReadingOpensAnyConfigsStoreAndWritesNothing) {
+  test::TempDir dir;
+  const fs::path file = dir / "results.db";
+  std::int64_t search = 0;
+  {
+    ResultsStore store(file, "name: a\n");
+    search = store.open_search("random-layer", "random", "space", "{\"budget\":3}");
+    store.record(search, 0, evaluation("00000000000000aa", 0.9));
+    store.record(search, 1, evaluation("00000000000000bb", 0.8));
+    store.record_reuse(search, 2, "00000000000000aa");
+    StoredFront front;
+    front.kind = "search";
+    front.objectives = {"accuracy"};
+    front.reference = {0.0};
+    front.members = {"00000000000000aa"};
+    store.put_front(search, front);
+  }
+  ResultsStore reader(file, ResultsStore::ForReading{});  // no config given: none compared
+  EXPECT_EQ(reader.session(), 0);
+  const StoredRun run = reader.run();
+  EXPECT_EQ(run.config, "name: a\n");
+  EXPECT_EQ(run.config_hash.size(), 16u);
+  EXPECT_EQ(run.sessions, 1u);  // the reader started none
+  const auto searches = reader.searches();
+  ASSERT_EQ(searches.size(), 1u);
+  EXPECT_EQ(searches[0].id, search);
+  EXPECT_EQ(searches[0].name, "random-layer");
+  EXPECT_EQ(searches[0].strategy, "random");
+  EXPECT_EQ(searches[0].options, "{\"budget\":3}");
+  EXPECT_EQ(searches[0].finished, "");  // never finished
+  const auto points = reader.search_points(search);
+  ASSERT_EQ(points.size(), 3u);
+  EXPECT_EQ(points[1].seq, 1u);
+  EXPECT_EQ(points[1].hash, "00000000000000bb");
+  EXPECT_FALSE(points[1].reused);
+  EXPECT_TRUE(points[2].reused);
+  EXPECT_EQ(points[2].hash, "00000000000000aa");
+  const auto fronts = reader.fronts(search);
+  ASSERT_EQ(fronts.size(), 1u);
+  EXPECT_EQ(fronts[0].kind, "search");
+  EXPECT_EQ(fronts[0].members, std::vector<std::string>{"00000000000000aa"});
+}
+
+TEST(StoreTest, ReadingAMissingOrEmptyFileIsAnError) {
+  test::TempDir dir;
+  const fs::path file = dir / "results.db";
+  std::string m = test::input_error_of([&] { ResultsStore s(file, ResultsStore::ForReading{}); });
+  EXPECT_THAT(m, HasSubstr(file.string() + " does not exist"));
+  EXPECT_FALSE(fs::exists(file));  // looking does not create it
+  test::write_file(file, std::string());
+  m = test::input_error_of([&] { ResultsStore s(file, ResultsStore::ForReading{}); });
+  EXPECT_THAT(m, HasSubstr("is not a hawx-cosim results store (an empty database)"));
+  sql(file, "CREATE TABLE users(name TEXT)");
+  m = test::input_error_of([&] { ResultsStore s(file, ResultsStore::ForReading{}); });
+  EXPECT_THAT(m, HasSubstr("is an SQLite database but not a hawx-cosim results store"));
+}
+
 TEST(StoreTest, AnotherConfigIsAnErrorNamingTheFile) {
   test::TempDir dir;
   const fs::path file = dir / "results.db";
