@@ -520,7 +520,8 @@ json write_multipliers(const Report& r, const fs::path& folder) {
       if (std::find(columns.begin(), columns.end(), k) == columns.end()) columns.push_back(k);
     }
   }
-  std::vector<std::string> header = {"name"};
+  // "multiplier": the name the store knows it by (its metrics may carry a "name" of their own).
+  std::vector<std::string> header = {"multiplier"};
   header.insert(header.end(), columns.begin(), columns.end());
   Csv csv(folder / "multipliers.csv", header);
   for (const auto& [name, values] : flat) {
@@ -1090,15 +1091,17 @@ std::string summary(const Report& r, const std::vector<Agreement>& agree, const 
 
 ReportResult write_report(const fs::path& dir, const ReportOptions& options) {
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
+  // The folder, or the store file itself (its folder is then the output folder).
+  const bool file = fs::is_regular_file(dir, ec);
+  if (!file && !fs::is_directory(dir, ec)) {
     throw InputError("report folder " + dir.string() +
-                     " does not exist or is not a folder (expected a run's output folder holding "
-                     "results.db)");
+                     " does not exist (expected a run's output folder holding results.db)");
   }
-  const Report r = read_report(dir / "results.db");
+  const fs::path base = file ? (dir.has_parent_path() ? dir.parent_path() : fs::path(".")) : dir;
+  const Report r = read_report(file ? dir : dir / "results.db");
 
   ReportResult result;
-  result.folder = options.out.empty() ? dir / "report" : options.out;
+  result.folder = options.out.empty() ? base / "report" : options.out;
   result.summary = result.folder / "summary.md";
   result.evaluations = r.evaluations.size();
   result.searches = r.searches.size();

@@ -44,7 +44,8 @@ struct ReportResult {
   std::size_t searches = 0;
 };
 
-// Writes the report of the output folder `dir` (which holds results.db).
+// Writes the report of the output folder `dir` (which holds results.db); `dir` may also name the
+// store file itself.
 ReportResult write_report(const std::filesystem::path& dir, const ReportOptions& options = {});
 
 }  // namespace hawx::app

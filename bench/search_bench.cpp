@@ -108,16 +108,20 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The candidates as PE multiplier types, characterised with the study's tech (as simulate does).
+// The candidates as PE multiplier types, characterised with the study's tech (as simulate does);
+// `json` receives each one's characterisation (rtl::to_json), for the results store.
 std::vector<sys::PeMultiplier> pe_multipliers(const hawx::app::Study& study,
                                               const hawx::app::Candidates& c,
-                                              const hawx::rtl::CharacterizeOptions& options) {
+                                              const hawx::rtl::CharacterizeOptions& options,
+                                              std::vector<std::string>& json) {
   std::vector<sys::PeMultiplier> out;
   for (std::size_t i = 0; i < c.names.size(); ++i) {
     const hawx::rtl::MultiplierSpec spec =
         i == 0 ? hawx::rtl::MultiplierSpec::library(c.is_signed ? "mul8s_exact" : "mul8u_exact")
                : study.spec.multipliers[i - 1];
-    sys::PeMultiplier m = sys::pe_multiplier(hawx::rtl::characterize(spec, options));
+    const hawx::rtl::Characterization characterization = hawx::rtl::characterize(spec, options);
+    json.push_back(hawx::rtl::to_json(characterization).dump());
+    sys::PeMultiplier m = sys::pe_multiplier(characterization);
     m.name = c.names[i];
     m.table = c.tables[i];
     out.push_back(std::move(m));
@@ -149,7 +153,9 @@ int run(const Options& o) {
   const models::Network& net = model.net();
   const models::Engine& engine = *model.engine;
   const auto tech = hawx::app::characterize_options(study.spec.tech, true);
-  const std::vector<sys::PeMultiplier> multipliers = pe_multipliers(study, c, tech);
+  std::vector<std::string> multiplier_json;
+  const std::vector<sys::PeMultiplier> multipliers =
+      pe_multipliers(study, c, tech, multiplier_json);
   const sys::ArraySpec spec = study.spec.systolic->array_spec();
   const DesignSpace space = DesignSpace::of_network(o.level, net, c.names);
   const auto compute = net.compute_layers();
@@ -226,6 +232,9 @@ int run(const Options& o) {
   ResultsStore store(fs::path(o.out) / "results.db", config.str());
   std::cout << "results store " << (fs::path(o.out) / "results.db").string() << " (session "
             << store.session() << ")\n";
+  for (std::size_t i = 0; i < c.names.size(); ++i) {
+    store.put_multiplier(c.names[i], multiplier_json[i]);
+  }
 
   // A full evaluation (no prefix): what every point would cost without prefix reuse.
   const auto full_start = std::chrono::steady_clock::now();

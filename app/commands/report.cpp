@@ -21,7 +21,9 @@ void add_report_command(CLI::App& app) {
       "report",
       "Write the report of an output folder's results.db: CSV/JSON exports, PNG plots (fronts, "
       "predicted vs measured, hypervolume against evaluations) and summary.md");
-  cmd->add_option("DIR", o->dir, "the output folder of a run (it holds results.db)")->required();
+  cmd->add_option("DIR", o->dir,
+                  "the output folder of a run (it holds results.db), or the results.db file")
+      ->required();
   cmd->add_option("--out", o->out, "the report's folder (default: DIR/report)");
   cmd->add_option("--python", o->python,
                   "the Python interpreter that draws the plots (default: /usr/bin/python3, "

@@ -192,7 +192,7 @@ TEST_F(ReportTest, EvaluationsCsvHoldsEveryStoredEvaluationWithItsColumns) {
 
   const auto multipliers = read_csv(r.folder / "multipliers.csv");
   ASSERT_EQ(multipliers.size(), 3u);
-  EXPECT_EQ(multipliers[0], (std::vector<std::string>{"name", "area.um2", "mae"}));
+  EXPECT_EQ(multipliers[0], (std::vector<std::string>{"multiplier", "area.um2", "mae"}));
   EXPECT_EQ(multipliers[2], (std::vector<std::string>{"m2", "300", "12.25"}));
 
   // report.json holds the same evaluations.
@@ -446,6 +446,19 @@ TEST_F(ReportTest, CommandPrintsWhereTheReportIs) {
                                " (81 evaluations, 3 searches)"));
   EXPECT_THAT(r.out, HasSubstr((out() / "report/fronts.csv").string()));
   EXPECT_TRUE(fs::exists(out() / "report/summary.md"));
+}
+
+TEST_F(ReportTest, CommandHasHelpAndTakesTheStoreFileToo) {
+  const auto help = report({"--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_THAT(help.out, HasSubstr("hawx-cosim report"));
+  EXPECT_THAT(help.out, HasSubstr("--no-plots"));
+  make_store(out() / "results.db", false);
+  const auto r = report(
+      {(out() / "results.db").string(), "--no-plots", "--out", (dir / "elsewhere").string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("report: " + (dir / "elsewhere/summary.md").string()));
+  EXPECT_FALSE(fs::exists(out() / "report"));
 }
 
 TEST_F(ReportTest, CommandWithoutMatplotlibFailsAfterWritingTheExports) {
