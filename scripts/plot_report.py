@@ -19,9 +19,11 @@ import sys
 NO_MATPLOTLIB = 4
 MaxNLocator = None  # matplotlib.ticker.MaxNLocator, imported in main()
 
-# One colour per strategy, the same in every plot (matplotlib's tab10 order).
-COLOURS = ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple", "tab:brown",
-           "tab:pink", "tab:olive", "tab:cyan", "tab:gray"]
+# One colour per strategy, the same in every plot and every report for the registered ones;
+# others take the rest of matplotlib's tab10 in order of appearance.
+FIXED = {"exhaustive": "tab:blue", "random": "tab:orange", "nsga2": "tab:green",
+         "hawx": "tab:red"}
+COLOURS = ["tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan", "tab:gray"]
 
 
 def staircase(front, plt_axes, colour, label):
@@ -117,7 +119,6 @@ def draw_hypervolume(plot, plt, out_dir, colour_of):
         ax.set_title(panel["label"], fontsize=8)
         ax.set_xlabel(plot["x_label"])
         ax.set_ylabel(plot["y_label"])
-        ax.set_ylim(bottom=0)
         ax.grid(True, linewidth=0.3)
         ax.legend(fontsize=8, loc="lower right")
     fig.suptitle(plot["title"], fontsize=10)
@@ -150,10 +151,14 @@ def main(argv):
         strategies += [p["label"] for p in plot["panels"]
                        if plot["kind"] == "front" and p["label"] not in strategies]
 
+    others = [s for s in strategies if s not in FIXED]
+
     def colour_of(name):
-        if name not in strategies:
-            strategies.append(name)
-        return COLOURS[strategies.index(name) % len(COLOURS)]
+        if name in FIXED:
+            return FIXED[name]
+        if name not in others:
+            others.append(name)
+        return COLOURS[others.index(name) % len(COLOURS)]
 
     for plot in plan["plots"]:
         kind = plot["kind"]
