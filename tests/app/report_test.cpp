@@ -527,6 +527,42 @@ TEST_F(ReportTest, AnEmptyStoreGivesAClearMessage) {
   EXPECT_EQ(rows.size(), 1u);  // the header only
 }
 
+TEST_F(ReportTest, EvaluationsWithoutSearchesAreReportedWithoutCurves) {
+  const synthetic::SyntheticProblem problem(3, 3, 5);
+  const DesignSpace space = problem.space();
+  {
+    ResultsStore store(out() / "results.db", "name: loose\n");
+    for (std::uint64_t i = 0; i < 10; ++i) {
+      const Point p = space.at(i);
+      StoredEvaluation e;
+      e.hash = space.hash(p);
+      e.key = space.key(p);
+      e.assignment = space.describe(p);
+      e.outcome = problem.evaluate(p);
+      store.record(0, 0, e);
+    }
+  }
+  const bool plots = has_matplotlib();
+  ReportOptions options;
+  options.plots = plots;
+  const ReportResult r = write_report(out(), options);
+  EXPECT_EQ(r.evaluations, 10u);
+  EXPECT_EQ(r.searches, 0u);
+  const std::string summary = test::read_file(r.summary);
+  EXPECT_THAT(summary, HasSubstr("no reference point recorded, so no hypervolume"));
+  EXPECT_THAT(summary, HasSubstr("`hypervolume.png`: not drawn, no searches recorded"));
+  EXPECT_EQ(read_csv(r.folder / "hypervolume.csv").size(), 1u);  // the header only
+  const auto fronts = read_csv(r.folder / "fronts.csv");
+  EXPECT_GT(fronts.size(), 1u);
+  for (std::size_t i = 1; i < fronts.size(); ++i) EXPECT_EQ(fronts[i][0], "all");
+  if (plots) {
+    EXPECT_EQ(r.plot_error, "");
+    EXPECT_EQ(r.plots,
+              (std::vector<std::string>{"front_accuracy_energy.png", "front_accuracy_area.png"}));
+    for (const auto& p : r.plots) EXPECT_TRUE(is_png(r.folder / p)) << p;
+  }
+}
+
 TEST_F(ReportTest, AnInterruptedSearchIsReportedAsUnfinished) {
   const synthetic::SyntheticProblem problem(3, 2, 3);
   const DesignSpace space = problem.space();
