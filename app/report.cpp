@@ -1106,6 +1106,11 @@ ReportResult write_report(const fs::path& dir, const ReportOptions& options) {
   result.evaluations = r.evaluations.size();
   result.searches = r.searches.size();
   fs::create_directories(result.folder);
+  // A plot of an earlier report that is not drawn this time must not sit next to the new summary.
+  for (const char* stale : {"front_accuracy_energy.png", "front_accuracy_area.png",
+                            "predicted_vs_measured.png", "hypervolume.png", "plot_report.log"}) {
+    fs::remove(result.folder / stale, ec);
+  }
 
   write_evaluations(r, result.folder);
   const json multipliers = write_multipliers(r, result.folder);

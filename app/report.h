@@ -13,8 +13,8 @@
 // - A store without evaluations gives a report that says so (no plots), not an error.
 // - When python3 or matplotlib is missing (or the script fails), the exports and summary.md are
 //   still written; the result's plot_error says why and which Debian package to install.
-// - Every file is rewritten on each call; files of the folder that the report did not write are
-//   left alone.
+// - Every file is rewritten on each call; a plot of an earlier call that is not drawn this time
+//   is removed (no stale PNG next to a new summary); other files in the folder are left alone.
 #pragma once
 
 #include <cstddef>

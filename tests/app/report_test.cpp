@@ -409,6 +409,11 @@ TEST_F(ReportTest, WithoutPythonTheExportsAndSummaryAreStillWritten) {
     EXPECT_TRUE(fs::exists(r.folder / f)) << f;
   }
   EXPECT_THAT(test::read_file(r.summary), HasSubstr("python3-matplotlib"));
+  // A plot left by an earlier report is not kept next to a summary that says it was not drawn.
+  test::write_file(r.folder / "hypervolume.png", "old");
+  options.plots = false;
+  write_report(out(), options);
+  EXPECT_FALSE(fs::exists(r.folder / "hypervolume.png"));
 }
 
 TEST_F(ReportTest, WithoutMatplotlibTheErrorNamesTheDebianPackage) {
