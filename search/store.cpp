@@ -342,7 +342,13 @@ void ResultsStore::check_or_create(const std::string* config) {
     }
     if (!problems.empty()) fail("is damaged (SQLite integrity check: " + problems + ")");
     if (!has_run) fail("has no run record");
-    if (!config) return;  // read only: no config to compare, no session
+    if (!config) {
+      // Read mode: no config to compare, no session; the connection refuses writes, and closing
+      // it does not checkpoint the WAL into the file (a writer may be using it).
+      exec("PRAGMA query_only = ON");
+      sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+      return;
+    }
     if (stored_config != *config) {
       fail("holds the results of a different config (config hash " + stored_hash + ", this run's " +
            fnv(*config) + ")");

@@ -86,8 +86,9 @@ class ResultsStore {
   // `config`; starts a new session. InputError as promised above.
   ResultsStore(const std::filesystem::path& file, const std::string& config);
   // Opens an existing store to read it (a report), whatever config made it: nothing is created
-  // or written and no session is started. InputError when the file does not exist, and as
-  // promised above for a file that is not a readable hawx-cosim results store.
+  // or written (the connection is query-only; writing through it is an Error; closing it does
+  // not checkpoint the WAL) and no session is started. InputError when the file does not exist, and
+  // as promised above for a file that is not a readable hawx-cosim results store.
   struct ForReading {};
   ResultsStore(const std::filesystem::path& file, ForReading);
   ~ResultsStore();

@@ -220,6 +220,10 @@ TEST(StoreTest, ReadingOpensAnyConfigsStoreAndWritesNothing) {
   ASSERT_EQ(fronts.size(), 1u);
   EXPECT_EQ(fronts[0].kind, "search");
   EXPECT_EQ(fronts[0].members, std::vector<std::string>{"00000000000000aa"});
+  // The reader cannot write.
+  EXPECT_THAT(test::message_of<Error>([&] { reader.put_multiplier("x", "{}"); }),
+              HasSubstr("readonly"));
+  EXPECT_TRUE(reader.multipliers().empty());
 }
 
 TEST(StoreTest, ReadingAMissingOrEmptyFileIsAnError) {
