@@ -568,6 +568,29 @@ TEST_F(ReportTest, EvaluationsWithoutSearchesAreReportedWithoutCurves) {
   }
 }
 
+TEST_F(ReportTest, AStoreStillBeingWrittenCanBeReported) {
+  const synthetic::SyntheticProblem problem(3, 2, 3);
+  const DesignSpace space = problem.space();
+  ResultsStore writer(out() / "results.db", "name: live\n");
+  const auto record = [&](std::uint64_t i) {
+    const Point p = space.at(i);
+    StoredEvaluation e;
+    e.hash = space.hash(p);
+    e.key = space.key(p);
+    e.assignment = space.describe(p);
+    e.outcome = problem.evaluate(p);
+    writer.record(0, 0, e);
+  };
+  record(0);
+  record(1);
+  ReportOptions options;
+  options.plots = false;
+  EXPECT_EQ(write_report(out(), options).evaluations, 2u);
+  record(2);  // the writer goes on after the report
+  EXPECT_EQ(write_report(out(), options).evaluations, 3u);
+  EXPECT_EQ(writer.evaluation_count(), 3u);
+}
+
 TEST_F(ReportTest, AnInterruptedSearchIsReportedAsUnfinished) {
   const synthetic::SyntheticProblem problem(3, 2, 3);
   const DesignSpace space = problem.space();
