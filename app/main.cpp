@@ -56,6 +56,7 @@ int hawx_main(int argc, char* argv[]) {
   hawx::app::add_eval_command(app);
   hawx::app::add_simulate_command(app);
   hawx::app::add_report_command(app);
+  hawx::app::add_score_command(app);
   hawx::app::add_validate_command(app);
   hawx::app::add_list_command(app);
 

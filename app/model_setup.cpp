@@ -58,4 +58,21 @@ LoadedModel load_model(const Study& study, const Candidates& candidates) {
   return m;
 }
 
+std::vector<systolic::PeMultiplier> pe_multipliers(const Study& study, const Candidates& c,
+                                                   const rtl::CharacterizeOptions& options) {
+  std::vector<systolic::PeMultiplier> out;
+  for (std::size_t i = 0; i < c.names.size(); ++i) {
+    const rtl::MultiplierSpec spec =
+        i == 0 ? rtl::MultiplierSpec::library(c.is_signed ? "mul8s_exact" : "mul8u_exact")
+               : study.spec.multipliers[i - 1];
+    systolic::PeMultiplier m = systolic::pe_multiplier(rtl::characterize(spec, options));
+    m.name = c.names[i];
+    m.sc_model = spec.builtin.empty() ? spec.design.name : spec.builtin;
+    // The engine's table, so that the array computes what the engine computes.
+    m.table = c.tables[i];
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace hawx::app

@@ -12,6 +12,7 @@
 #include "models/engine/engine.h"
 #include "models/onnx/graph.h"
 #include "rtl/characterize.h"
+#include "sim/systolic/array.h"
 
 namespace hawx::app {
 
@@ -37,5 +38,11 @@ struct LoadedModel {
 
 // Loads the model and the test set, calibrates on the training set. ConfigError without a model.
 LoadedModel load_model(const Study& study, const Candidates& candidates);
+
+// The systolic array's multiplier types: the candidates with their characterised energy models
+// and areas ('exact' is the library's exact design of the candidates' signedness), in the
+// candidates' order; products from the candidates' tables (what the engine computes).
+std::vector<systolic::PeMultiplier> pe_multipliers(const Study& study, const Candidates& c,
+                                                   const rtl::CharacterizeOptions& options);
 
 }  // namespace hawx::app

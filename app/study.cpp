@@ -54,6 +54,10 @@ Study load_study(const fs::path& file, const std::vector<std::string>& overrides
     s.simt = simt::SimtConfig::read(
         root.section("simt", "the SIMT core hawx-cosim simulate runs the model on (docs/simt.md)"));
   }
+  if (root.has("scoring")) {
+    s.scoring = scoring::ScoringSpec::read(root.section(
+        "scoring", "profiling, hawx scores and the accuracy predictor (docs/scoring.md)"));
+  }
   study.document->finish();
   return study;
 }

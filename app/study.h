@@ -14,6 +14,7 @@
 #include "models/data/dataset_spec.h"
 #include "models/engine/model_spec.h"
 #include "rtl/characterize.h"
+#include "scoring/spec.h"
 #include "sim/simt/simt_config.h"
 #include "sim/systolic/array_config.h"
 
@@ -28,6 +29,7 @@ struct StudySpec {
   std::vector<rtl::MultiplierSpec> multipliers;
   std::optional<systolic::SystolicConfig> systolic;  // the array `simulate CONFIG` runs
   std::optional<simt::SimtConfig> simt;              // the SIMT core `simulate CONFIG` runs
+  std::optional<scoring::ScoringSpec> scoring;       // `score CONFIG`'s settings (defaults: absent)
 };
 
 struct Study {

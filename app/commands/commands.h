@@ -14,6 +14,7 @@ void add_characterize_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_score_command(CLI::App& app);
 
 // The options every config-driven subcommand takes: the config file, -p overrides, --out.
 struct ConfigOptions {

@@ -185,25 +185,6 @@ std::vector<std::string> layer_multipliers(const Options& o, std::size_t layers)
   return names;
 }
 
-// The array's multiplier types: the study's candidates with their characterised energy models
-// ('exact' is the library's exact design of the candidates' signedness).
-std::vector<sys::PeMultiplier> pe_multipliers(const Study& study, const Candidates& c,
-                                              const rtl::CharacterizeOptions& options) {
-  std::vector<sys::PeMultiplier> out;
-  for (std::size_t i = 0; i < c.names.size(); ++i) {
-    const rtl::MultiplierSpec spec =
-        i == 0 ? rtl::MultiplierSpec::library(c.is_signed ? "mul8s_exact" : "mul8u_exact")
-               : study.spec.multipliers[i - 1];
-    sys::PeMultiplier m = sys::pe_multiplier(rtl::characterize(spec, options));
-    m.name = c.names[i];
-    m.sc_model = spec.builtin.empty() ? spec.design.name : spec.builtin;
-    // The engine's table, so that the array computes what the engine computes.
-    m.table = c.tables[i];
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
 sys::ConvOperands layer_operands(const models::Layer& l, const models::LayerTrace& trace,
                                  const models::QuantizedNetwork& q,
                                  const std::vector<std::uint16_t>& assignment) {

@@ -768,14 +768,36 @@ T* scratch(std::vector<T>& buffer, std::size_t size) {
 
 }  // namespace
 
+// Per compute layer, what a probe gathers on one thread: integer sums, so that the totals do not
+// depend on which thread ran which batch.
+struct Engine::LayerTotals {
+  bool histograms = false;
+  OperandHistogram histogram{};
+  OperandHistogram negatives{};
+  std::vector<std::uint64_t> transitions;  // 65,536 when probed
+  std::vector<std::uint64_t> count;        // per filter
+  std::vector<std::int64_t> sum;           // per filter
+  std::vector<unsigned __int128> sum2;     // per filter, exact (int32 squares over many images)
+};
+
+struct Engine::ProbeTotals {
+  bool histograms = false;
+  bool filters = false;
+  std::vector<LayerTotals> layers;  // per compute layer
+};
+
 void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size_t count,
-                  const std::int16_t* in, std::int16_t* out, float* real_out, double noise_std,
-                  std::uint64_t noise_seed, std::size_t first_image, OperandHistogram* histogram,
+                  const std::int16_t* in, std::int16_t* out, float* real_out,
+                  const double* noise_std, const double* noise_offset, const double* noise_centre,
+                  std::uint64_t noise_seed, std::size_t first_image, LayerTotals* totals,
                   std::int32_t* acc_out) const {
   const Layer& l = q_.net.layers[static_cast<std::size_t>(index)];
   const QuantizedNetwork::Conv& qc = q_.conv[static_cast<std::size_t>(index)];
   const std::size_t positions = static_cast<std::size_t>(l.out.h) * l.out.w;
-  const std::size_t columns = positions * count;  // image-major: column = image * positions + p
+  const std::size_t columns = positions * count;
+  OperandHistogram* histogram = totals && totals->histograms ? &totals->histogram : nullptr;
+  const bool moments =
+      totals && !totals->count.empty();  // image-major: column = image * positions + p
   const std::size_t in_size = static_cast<std::size_t>(l.in.elements());
   const std::size_t out_size = static_cast<std::size_t>(l.out.elements());
   const int taps = l.taps();
@@ -1018,6 +1040,22 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           for (int k = 0; k < taps; ++k) {
             const std::int16_t v = x[static_cast<std::size_t>(k) * kTile];
             ++(*histogram)[sign_magnitude ? std::abs(v) : static_cast<std::uint8_t>(v)];
+            if (sign_magnitude && v < 0) ++totals->negatives[static_cast<std::size_t>(-v)];
+          }
+        }
+      }
+      if (totals && !totals->transitions.empty()) {
+        auto seen = [&](std::int16_t v) -> std::size_t {
+          return sign_magnitude ? static_cast<std::size_t>(std::abs(v))
+                                : static_cast<std::size_t>(static_cast<std::uint8_t>(v));
+        };
+        for (std::size_t col = col0; col < std::min(col1, columns); ++col) {
+          if (col % positions == 0) continue;  // an image's first position follows nothing
+          const std::int16_t* x = patch + (col - col0) / kTile * tile_size + col % kTile;
+          const std::int16_t* y = patch + (col - 1 - col0) / kTile * tile_size + (col - 1) % kTile;
+          for (int k = 0; k < taps; ++k) {
+            const std::size_t at = static_cast<std::size_t>(k) * kTile;
+            ++totals->transitions[seen(y[at]) * 256 + seen(x[at])];
           }
         }
       }
@@ -1121,7 +1159,31 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         std::copy(a + b * positions, a + (b + 1) * positions,
                   acc_out + b * out_size + f * positions);
       }
-      if (noise_std <= 0.0) {
+      if (moments) {
+        std::int64_t sum = 0;
+        unsigned __int128 sum2 = 0;
+        for (std::size_t c = 0; c < columns; ++c) {
+          sum += a[c];
+          sum2 += static_cast<unsigned __int128>(static_cast<std::int64_t>(a[c]) * a[c]);
+        }
+        totals->count[f] += columns;
+        totals->sum[f] += sum;
+        totals->sum2[f] += sum2;
+      }
+      if (noise_offset != nullptr && noise_offset[f] != 0.0) {
+        for (std::size_t b = 0; b < count; ++b) {
+          const std::size_t o = b * out_size + f * positions;
+          for (std::size_t p = 0; p < positions; ++p) {
+            const float pre = static_cast<float>(a[b * positions + p]) * to_real +
+                              static_cast<float>(noise_offset[f]);
+            const float real = activate(l, pre);
+            if (real_out) real_out[o + p] = real;
+            out[o + p] = quantize_value(real, out_scale, q_.levels);
+          }
+        }
+        continue;
+      }
+      if (noise_std == nullptr || noise_std[f] <= 0.0) {
         requantize(a, count, positions, out_size, to_real, low, high, out_scale,
                    static_cast<float>(q_.levels), out + f * positions,
                    real_out ? real_out + f * positions : nullptr);
@@ -1133,10 +1195,14 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
         // when noise is asked for: seeding a generator costs more than the image's arithmetic.
         std::mt19937_64 random(noise_seed ^ ((first_image + b) * 0x9E3779B97F4A7C15ull) ^
                                (f * 0xC2B2AE3D27D4EB4Full));
-        std::normal_distribution<double> noise(0.0, noise_std);
+        std::normal_distribution<double> noise(0.0, noise_std[f]);
+        const double eps = noise_centre ? noise(random) : 0.0;
         for (std::size_t p = 0; p < positions; ++p) {
-          const float pre = static_cast<float>(a[b * positions + p]) * to_real +
-                            static_cast<float>(noise(random));
+          const float y = static_cast<float>(a[b * positions + p]) * to_real;
+          const float pre =
+              noise_centre
+                  ? y + static_cast<float>(eps * (static_cast<double>(y) - noise_centre[f]))
+                  : y + static_cast<float>(noise(random));
           const float real = activate(l, pre);
           if (real_out) real_out[o + p] = real;
           out[o + p] = quantize_value(real, out_scale, q_.levels);
@@ -1165,7 +1231,7 @@ LayerTrace Engine::trace_layer(const std::uint8_t* image, const Assignment& assi
   trace.output.assign(static_cast<std::size_t>(l.out.elements()), 0);
   trace.accumulators.assign(trace.output.size(), 0);
   conv(index, assignment.filters[compute_layer], 1, trace.input.data(), trace.output.data(),
-       nullptr, 0.0, 0, 0, nullptr, trace.accumulators.data());
+       nullptr, nullptr, nullptr, nullptr, 0, 0, nullptr, trace.accumulators.data());
   return trace;
 }
 
@@ -1181,7 +1247,13 @@ std::vector<std::vector<float>> Engine::logits(const std::uint8_t* const* images
   Maps v(q_.net.values.size());
   load_images(images, count, v);
   std::vector<float> real;
-  run(v, count, 0, q_.net.layers.size(), 0, assignment, probe, first_image, histograms, &real);
+  ProbeTotals totals;
+  if (probe) totals = start_totals(*probe, assignment.filters.size());
+  run(v, count, 0, q_.net.layers.size(), 0, assignment, probe, first_image, &totals, &real);
+  // Added to the caller's counts, which must have a histogram per compute layer.
+  for (std::size_t l = 0; histograms && l < totals.layers.size(); ++l) {
+    for (std::size_t k = 0; k < 256; ++k) (*histograms).at(l)[k] += totals.layers[l].histogram[k];
+  }
   const std::size_t logits_size = static_cast<std::size_t>(q_.net.layers.back().out.elements());
   std::vector<std::vector<float>> result(count);
   for (std::size_t b = 0; b < count; ++b) {
@@ -1206,7 +1278,7 @@ void Engine::load_images(const std::uint8_t* const* images, std::size_t count, M
 
 void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, std::size_t compute,
                  const Assignment& assignment, const Probe* probe, std::size_t first_image,
-                 std::vector<OperandHistogram>* histograms, std::vector<float>* real_out) const {
+                 ProbeTotals* totals, std::vector<float>* real_out) const {
   const Network& net = q_.net;
   std::vector<float> unused;
   std::vector<float>& real = real_out ? *real_out : unused;  // the last layer's real output
@@ -1223,11 +1295,39 @@ void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, s
     if (last) real.assign(out_all.size(), 0.0f);
     if (l.kind == Layer::Kind::kConv) {
       const bool noisy = probe && probe->noise_layer == static_cast<int>(compute);
-      OperandHistogram* histogram =
-          probe && probe->operand_histograms && histograms ? &(*histograms)[compute] : nullptr;
+      std::vector<double> noise_std;
+      if (noisy) {
+        noise_std = probe->noise_std_per_filter;
+        if (noise_std.empty())
+          noise_std.assign(static_cast<std::size_t>(l.filters()), probe->noise_std);
+        if (noise_std.size() != static_cast<std::size_t>(l.filters())) {
+          throw Error("the probe gives " + std::to_string(noise_std.size()) +
+                      " noise levels for compute layer " + std::to_string(compute) + " ('" +
+                      l.name + "'), which has " + std::to_string(l.filters()) + " filters");
+        }
+      }
+      const std::vector<double>* offset = noisy && !probe->noise_offset_per_filter.empty()
+                                              ? &probe->noise_offset_per_filter
+                                              : nullptr;
+      if (offset && offset->size() != static_cast<std::size_t>(l.filters())) {
+        throw Error("the probe gives " + std::to_string(offset->size()) +
+                    " offsets for compute layer " + std::to_string(compute) + " ('" + l.name +
+                    "'), which has " + std::to_string(l.filters()) + " filters");
+      }
+      const std::vector<double>* centre = noisy && !probe->noise_centre_per_filter.empty()
+                                              ? &probe->noise_centre_per_filter
+                                              : nullptr;
+      if (centre && centre->size() != static_cast<std::size_t>(l.filters())) {
+        throw Error("the probe gives " + std::to_string(centre->size()) +
+                    " noise centres for compute layer " + std::to_string(compute) + " ('" + l.name +
+                    "'), which has " + std::to_string(l.filters()) + " filters");
+      }
+      LayerTotals* layer_totals =
+          totals && compute < totals->layers.size() ? &totals->layers[compute] : nullptr;
       conv(static_cast<int>(i), assignment.filters[compute], count, in_all.data(), out_all.data(),
-           last ? real.data() : nullptr, noisy ? probe->noise_std : 0.0,
-           probe ? probe->noise_seed : 0, first_image, histogram);
+           last ? real.data() : nullptr, noisy && !offset ? noise_std.data() : nullptr,
+           offset ? offset->data() : nullptr, centre ? centre->data() : nullptr,
+           probe ? probe->noise_seed : 0, first_image, layer_totals);
       ++compute;
       continue;
     }
@@ -1339,6 +1439,27 @@ void Engine::run(Maps& v, std::size_t count, std::size_t from, std::size_t to, s
       }
     }
   }
+}
+
+Engine::ProbeTotals Engine::start_totals(const Probe& probe, std::size_t layers) const {
+  ProbeTotals t;
+  t.histograms = probe.operand_histograms;
+  t.filters = probe.filter_statistics;
+  if (!t.histograms && !t.filters && !probe.operand_transitions) return t;
+  t.layers.resize(layers);
+  for (auto& l : t.layers) {
+    l.histograms = t.histograms;
+    if (probe.operand_transitions) l.transitions.assign(65536, 0);
+  }
+  const std::vector<int> computes = q_.net.compute_layers();
+  for (std::size_t l = 0; t.filters && l < layers; ++l) {
+    const std::size_t filters =
+        static_cast<std::size_t>(q_.net.layers[static_cast<std::size_t>(computes[l])].filters());
+    t.layers[l].count.assign(filters, 0);
+    t.layers[l].sum.assign(filters, 0);
+    t.layers[l].sum2.assign(filters, 0);
+  }
+  return t;
 }
 
 void Engine::for_batches(std::size_t n, int threads,
@@ -1468,8 +1589,7 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
   std::vector<std::int16_t> predicted(n, -1);
   const int workers = std::max(1, threads);
   const std::size_t layers = assignment.filters.size();
-  std::vector<std::vector<OperandHistogram>> histograms(
-      static_cast<std::size_t>(workers), std::vector<OperandHistogram>(layers, OperandHistogram{}));
+  std::vector<ProbeTotals> totals(static_cast<std::size_t>(workers), start_totals(probe, layers));
   const std::size_t logits_size = static_cast<std::size_t>(q_.net.layers.back().out.elements());
   // Each worker's maps live across its batches: no allocation, page faults or clearing per batch.
   std::vector<Maps> worker_maps(static_cast<std::size_t>(workers), Maps(q_.net.values.size()));
@@ -1495,7 +1615,7 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
         }
         std::vector<float> z;
         run(v, count, start, q_.net.layers.size(), compute, assignment, &probe, first,
-            &histograms[static_cast<std::size_t>(t)], &z);
+            &totals[static_cast<std::size_t>(t)], &z);
         for (std::size_t i = 0; i < count; ++i) {
           const auto begin = z.begin() + static_cast<std::ptrdiff_t>(i * logits_size);
           predicted[first + i] = static_cast<std::int16_t>(
@@ -1508,9 +1628,48 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
   e.images = n;
   if (probe.operand_histograms) {
     e.operand_histograms.assign(layers, OperandHistogram{});
-    for (const auto& per_thread : histograms) {
+    e.negative_histograms.assign(layers, OperandHistogram{});
+    for (const auto& per_thread : totals) {
       for (std::size_t l = 0; l < layers; ++l) {
-        for (std::size_t v = 0; v < 256; ++v) e.operand_histograms[l][v] += per_thread[l][v];
+        for (std::size_t v = 0; v < 256; ++v) {
+          e.operand_histograms[l][v] += per_thread.layers[l].histogram[v];
+          e.negative_histograms[l][v] += per_thread.layers[l].negatives[v];
+        }
+      }
+    }
+  }
+  if (probe.operand_transitions) {
+    e.operand_transitions.assign(layers, std::vector<std::uint64_t>(65536, 0));
+    for (const auto& per_thread : totals) {
+      for (std::size_t l = 0; l < layers; ++l) {
+        for (std::size_t i = 0; i < 65536; ++i) {
+          e.operand_transitions[l][i] += per_thread.layers[l].transitions[i];
+        }
+      }
+    }
+  }
+  if (probe.filter_statistics) {
+    e.filter_statistics.resize(layers);
+    for (std::size_t l = 0; l < layers; ++l) {
+      const std::size_t filters = totals.front().layers[l].count.size();
+      e.filter_statistics[l].resize(filters);
+      for (std::size_t f = 0; f < filters; ++f) {
+        std::uint64_t count = 0;
+        std::int64_t sum = 0;
+        unsigned __int128 sum2 = 0;
+        for (const auto& per_thread : totals) {
+          count += per_thread.layers[l].count[f];
+          sum += per_thread.layers[l].sum[f];
+          sum2 += per_thread.layers[l].sum2[f];
+        }
+        FilterMoments& m = e.filter_statistics[l][f];
+        m.count = count;
+        if (count == 0) continue;
+        const long double n = static_cast<long double>(count);
+        const long double mean = static_cast<long double>(sum) / n;
+        m.mean = static_cast<double>(mean);
+        m.variance =
+            static_cast<double>(std::max(0.0L, static_cast<long double>(sum2) / n - mean * mean));
       }
     }
   }

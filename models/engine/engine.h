@@ -64,20 +64,49 @@ struct Assignment {
 };
 
 // What an evaluation observes or changes besides computing the outputs (the scoring stage's
-// hooks). Both are deterministic: histograms are sums, noise is seeded per image.
+// hooks). All are deterministic: histograms and moments are integer sums, noise is seeded per
+// image.
 struct Probe {
   // Per compute layer: how often each operand value reaches the multipliers' activation input,
   // as the multiplier sees it (magnitude 0..255 in sign-magnitude, the raw 8-bit pattern in two's
-  // complement), padding zeros included, over all images and taps.
+  // complement), padding zeros included, over all images and taps; in sign-magnitude also how
+  // many of each magnitude came from negative activations.
   bool operand_histograms = false;
+  // Per compute layer: how often each pair (previous, current) of operand values (as above)
+  // follows one another at one tap between neighbouring output positions of one image (positions
+  // in row-major order): the stream a weight-stationary PE sees. Index previous * 256 + current.
+  bool operand_transitions = false;
+  // Per compute layer and filter: count, mean and variance of its int32 accumulators (bias
+  // included, before requantisation) over all images and output positions.
+  bool filter_statistics = false;
   // Gaussian noise of standard deviation noise_std (real units) added to every pre-activation
-  // output of compute layer noise_layer, where a multiplier's error would enter; -1: none.
+  // output of compute layer noise_layer, where a multiplier's error would enter; -1: none. When
+  // noise_std_per_filter is not empty it gives the standard deviation of each filter instead
+  // (one entry per filter of the noise layer; Error otherwise).
   int noise_layer = -1;
   double noise_std = 0.0;
+  std::vector<double> noise_std_per_filter;
   std::uint64_t noise_seed = 1;
+  // When not empty (one entry per filter of the noise layer): instead of noise, this constant
+  // (real units) is added to every pre-activation output of the filter, in every image: an
+  // offset, as a multiplier's mean error is.
+  std::vector<double> noise_offset_per_filter;
+  // When not empty (one entry per filter of the noise layer): noise shaped like the signal
+  // instead of independent per output: one draw eps ~ N(0, std) per image and filter, and every
+  // pre-activation output y of the filter becomes y + eps (y - centre), centre being this entry
+  // (real units): an error that follows the image's content, as a filter computed slightly wrong
+  // gives.
+  std::vector<double> noise_centre_per_filter;
 };
 
 using OperandHistogram = std::array<std::uint64_t, 256>;
+
+// A filter's accumulated outputs over the probed images (Probe::filter_statistics).
+struct FilterMoments {
+  std::uint64_t count = 0;
+  double mean = 0.0;      // accumulator units
+  double variance = 0.0;  // accumulator units squared (population variance)
+};
 
 struct Evaluation {
   std::size_t images = 0;
@@ -86,6 +115,10 @@ struct Evaluation {
   std::vector<std::size_t> class_total;
   std::vector<std::size_t> class_correct;
   std::vector<OperandHistogram> operand_histograms;  // per compute layer, when probed
+  // Sign-magnitude: of operand_histograms[l][v], how many were negative activations.
+  std::vector<OperandHistogram> negative_histograms;
+  std::vector<std::vector<FilterMoments>> filter_statistics;    // [compute layer][filter]
+  std::vector<std::vector<std::uint64_t>> operand_transitions;  // [compute layer][65,536]
   double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
 };
 
@@ -180,9 +213,12 @@ class Engine {
   void load_images(const std::uint8_t* const* images, std::size_t count, Maps& v) const;
   // Runs network layers [from, to) on a batch; `compute` is the compute-layer number of the
   // first compute layer among them. `real` receives the last layer's real outputs when it runs.
+  // What a probe gathers on one thread (engine.cpp), summed over threads at the end.
+  struct ProbeTotals;
+  ProbeTotals start_totals(const Probe& probe, std::size_t layers) const;
   void run(Maps& v, std::size_t count, std::size_t from, std::size_t to, std::size_t compute,
            const Assignment& assignment, const Probe* probe, std::size_t first_image,
-           std::vector<OperandHistogram>* histograms, std::vector<float>* real) const;
+           ProbeTotals* totals, std::vector<float>* real) const;
   // Calls work(first, count, thread) for batches of images on `threads` threads, each batch taken
   // by whichever thread is free, and reports progress.
   void for_batches(std::size_t n, int threads,
@@ -195,10 +231,14 @@ class Engine {
   void check(const Assignment& a) const;
   // Runs one convolution on the integer feature maps of `count` images (each map contiguous).
   // `acc_out`, when given, receives the int32 accumulators (laid out as `out`).
+  // `noise_std`: per filter, or null for none; `noise_offset`: per filter, a constant added to
+  // every output (null: none); `noise_centre`: per filter, signal-shaped noise (Probe) with
+  // noise_std; `totals`: what the probe gathers for this layer (null: nothing).
+  struct LayerTotals;
   void conv(int layer, const std::vector<std::uint16_t>& choice, std::size_t count,
-            const std::int16_t* in, std::int16_t* out, float* real_out, double noise_std,
-            std::uint64_t noise_seed, std::size_t first_image, OperandHistogram* histogram,
-            std::int32_t* acc_out = nullptr) const;
+            const std::int16_t* in, std::int16_t* out, float* real_out, const double* noise_std,
+            const double* noise_offset, const double* noise_centre, std::uint64_t noise_seed,
+            std::size_t first_image, LayerTotals* totals, std::int32_t* acc_out = nullptr) const;
 
   // Parameters.
   QuantizedNetwork q_;

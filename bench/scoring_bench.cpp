@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: MIT
+// Benchmark and study of the hawx scores (issue 7, docs/scoring.md). For each study config given:
+//   1. profiles the exact network (scoring.profile_images training images) and scores every
+//      library multiplier of the network's signedness plus the study's own: the time of each
+//      (the "seconds, not minutes" figure);
+//   2. layer level: for every approximate multiplier of the study, the measured accuracy drop of
+//      approximating only layer l, against hawx(l): Spearman's rho;
+//   3. filter level (--filter-groups G > 0): each layer's filters split into G groups of
+//      consecutive filters; the drop of approximating one group alone against its hawx: rho;
+//   4. the accuracy predictor fitted on scoring.fit_configurations measured configurations and
+//      its mean absolute error on scoring.held_out_configurations random ones.
+// Accuracy is measured on the first --images test images (0: the whole test set).
+// --out DIR appends every (model, configuration, hawx, drop) to DIR/accuracy_vs_hawx.csv, the
+// data of the accuracy-against-hawx(model) plot across the zoo models.
+// Usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--no-predictor]
+//                           [--out DIR] CONFIG...
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "app/model_setup.h"
+#include "app/study.h"
+#include "rtl/library.h"
+#include "scoring/accuracy_predictor.h"
+#include "scoring/profile.h"
+#include "scoring/score.h"
+#include "scoring/statistics.h"
+#include "sim/entry/sc_entry.h"
+
+namespace {
+namespace fs = std::filesystem;
+namespace hs = hawx::scoring;
+namespace hm = hawx::models;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+  std::vector<std::string> configs;
+  std::size_t images = 0;
+  int threads = 2;
+  int filter_groups = 0;
+  bool predictor = true;
+  std::string out;
+};
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double accuracy(const hm::Engine& engine, const hm::Dataset& test, const hm::Assignment& a,
+                int threads) {
+  return 100.0 * engine.evaluate(test, a, threads).accuracy();
+}
+
+void run(const Options& o, const std::string& config) {
+  const hawx::app::Study study = hawx::app::load_study(config, {});
+  const hs::ScoringSpec spec = study.spec.scoring.value_or(hs::ScoringSpec{});
+  const hawx::app::Candidates c = hawx::app::candidates(study);
+  hawx::app::LoadedModel model = hawx::app::load_model(study, c);
+  model.test.truncate(o.images);
+  const hm::Engine& engine = *model.engine;
+  const hm::Network& net = model.net();
+  hm::Dataset profile_set = hm::load_dataset(study.spec.dataset, spec.profile_split);
+  profile_set.truncate(static_cast<std::size_t>(spec.profile_images));
+
+  // 1. Profile and score: the study's candidates, then the whole library.
+  hs::ProfileOptions po;
+  po.images = static_cast<std::size_t>(spec.profile_images);
+  po.noise_ratio = spec.noise_ratio;
+  po.threads = o.threads;
+  const hs::Profile profile = hs::profile(engine, profile_set, po);
+  std::vector<hawx::rtl::ProductTable> library{hawx::rtl::exact_table(c.is_signed)};
+  std::vector<std::string> library_names{"exact"};
+  for (const auto& name : hawx::rtl::builtin_multiplier_names()) {
+    if (hawx::rtl::builtin_multiplier(name).is_signed != c.is_signed) continue;
+    library.push_back(hawx::rtl::builtin_table(name));
+    library_names.push_back(name);
+  }
+  const hs::Scores all(engine.network(), profile, library, library_names);
+  const hs::Scores scores(engine.network(), profile, c.tables, c.names);
+  std::printf(
+      "%s: %zu compute layers, %lld MACs/image; profile %zu images %.2f s; scoring %zu "
+      "library multipliers %.3f s; profile + scoring %.2f s\n",
+      study.spec.name.c_str(), profile.layers.size(), static_cast<long long>(net.macs()),
+      profile.images, profile.seconds, library.size() - 1, all.seconds(),
+      profile.seconds + all.seconds());
+
+  // 2. Layer level.
+  const std::size_t layers = profile.layers.size();
+  const auto start = Clock::now();
+  const double baseline = accuracy(engine, model.test, hm::Assignment::uniform(net, 0), o.threads);
+  std::printf("  exact accuracy %.2f%% on %zu test images\n", baseline, model.test.size());
+  std::printf("  %-20s %-22s %10s %10s %7s %12s %12s %10s\n", "multiplier", "layer", "g_l",
+              "g_l bias", "g_l sig", "hawx(l)", "logit NSR", "drop pp");
+  const auto clean =
+      hs::logits_of(engine, profile_set, hm::Assignment::uniform(net, 0), nullptr, o.threads);
+  for (std::size_t m = 1; m < c.names.size(); ++m) {
+    std::vector<double> h, d;
+    for (std::size_t l = 0; l < layers; ++l) {
+      std::vector<std::uint16_t> choice(layers, 0);
+      choice[l] = static_cast<std::uint16_t>(m);
+      h.push_back(scores.layer(m, l));
+      d.push_back(baseline -
+                  accuracy(engine, model.test, hm::Assignment::per_layer(net, choice), o.threads));
+      // The NSR the approximation causes at the logits of the profiling images: what hawx(l)
+      // predicts.
+      const double nsr = hs::logit_nsr(
+          clean, hs::logits_of(engine, profile_set, hm::Assignment::per_layer(net, choice), nullptr,
+                               o.threads));
+      // The filters' NSR as the accumulators measure it (first 50 test images) against the
+      // predicted mean hawx(f).
+      double measured_nsr = 0.0, predicted_nsr = 0.0;
+      {
+        const std::size_t filters = scores.filters(l);
+        std::vector<double> mse(filters, 0.0);
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < std::min<std::size_t>(50, model.test.size()); ++i) {
+          const auto a =
+              engine.trace_layer(model.test.image(i), hm::Assignment::uniform(net, 0), l);
+          const auto b =
+              engine.trace_layer(model.test.image(i), hm::Assignment::per_layer(net, choice), l);
+          const std::size_t positions = a.accumulators.size() / filters;
+          n += positions;
+          for (std::size_t f = 0; f < filters; ++f) {
+            for (std::size_t p = 0; p < positions; ++p) {
+              const double e =
+                  double(b.accumulators[f * positions + p]) - a.accumulators[f * positions + p];
+              mse[f] += e * e;
+            }
+          }
+        }
+        for (std::size_t f = 0; f < filters; ++f) {
+          const double v = profile.layers[l].outputs[f].variance;
+          if (v > 0.0)
+            measured_nsr += mse[f] / static_cast<double>(n) / v / static_cast<double>(filters);
+          predicted_nsr += scores.filter(m, l, f).nsr / static_cast<double>(filters);
+        }
+      }
+      std::printf("  %-20s %-22s filter NSR measured %.4g predicted %.4g\n", c.names[m].c_str(),
+                  profile.layers[l].name.c_str(), measured_nsr, predicted_nsr);
+      std::printf("  %-20s %-22s %10.4g %10.4g %7.4g %12.4g %12.4g %10.2f\n", c.names[m].c_str(),
+                  profile.layers[l].name.c_str(), scores.gain(l), scores.bias_gain(l),
+                  scores.signal_gain(l), h.back(), nsr, d.back());
+    }
+    std::printf("  %-20s layer-level Spearman rho = %.3f\n", c.names[m].c_str(),
+                hs::spearman(h, d));
+  }
+  std::printf("  layer-level measurements %.1f s\n", seconds_since(start));
+
+  // 3. Filter groups.
+  if (o.filter_groups > 0) {
+    for (std::size_t m = 1; m < c.names.size(); ++m) {
+      std::vector<double> h, d;
+      for (std::size_t l = 0; l < layers; ++l) {
+        const std::size_t filters = scores.filters(l);
+        const std::size_t groups = std::min<std::size_t>(filters, o.filter_groups);
+        for (std::size_t g = 0; g < groups; ++g) {
+          std::vector<std::size_t> members;
+          hm::Assignment a = hm::Assignment::uniform(net, 0);
+          for (std::size_t f = g * filters / groups; f < (g + 1) * filters / groups; ++f) {
+            members.push_back(f);
+            a.filters[l][f] = static_cast<std::uint16_t>(m);
+          }
+          h.push_back(scores.filters_only(m, l, members));
+          d.push_back(baseline - accuracy(engine, model.test, a, o.threads));
+        }
+      }
+      std::printf("  %-20s filter-group level (%zu groups): Spearman rho = %.3f\n",
+                  c.names[m].c_str(), h.size(), hs::spearman(h, d));
+    }
+  }
+
+  // 4. The accuracy predictor.
+  if (o.predictor) {
+    hs::CalibrationOptions co;
+    co.fit = static_cast<std::size_t>(spec.fit_configurations);
+    co.held_out = static_cast<std::size_t>(spec.held_out_configurations);
+    co.threads = o.threads;
+    co.seed = static_cast<std::uint64_t>(study.spec.seed);
+    std::vector<std::uint16_t> choices;
+    for (std::size_t m = 1; m < c.names.size(); ++m)
+      choices.push_back(static_cast<std::uint16_t>(m));
+    const hs::AccuracyCalibration cal =
+        hs::calibrate_accuracy(engine, model.test, scores, choices, co);
+    std::printf(
+        "  accuracy predictor: drop = %.4g / (1 + (%.4g / h)^%.3g) pp (ceiling %.1f pp); "
+        "fit MAE %.3f pp on %zu, held-out MAE %.3f pp on %zu (rho %.3f); %.1f s\n",
+        cal.predictor.plateau(), cal.predictor.midpoint(), cal.predictor.steepness(),
+        cal.predictor.ceiling(), cal.fit_mae, cal.fit.size(), cal.held_out_mae, cal.held_out.size(),
+        cal.held_out_spearman, cal.seconds);
+    for (const auto* set : {&cal.fit, &cal.held_out}) {
+      for (const auto& m : *set) {
+        std::string conf;
+        for (auto x : m.layers) conf += (conf.empty() ? "" : ",") + c.names[x];
+        std::printf("    %-8s hawx %10.4g  drop %6.2f  predicted %6.2f  %s\n",
+                    set == &cal.fit ? "fit" : "held-out", m.hawx, m.drop, m.predicted,
+                    conf.c_str());
+      }
+    }
+    if (!o.out.empty()) {
+      fs::create_directories(o.out);
+      const fs::path file = fs::path(o.out) / "accuracy_vs_hawx.csv";
+      const bool fresh = !fs::exists(file);
+      std::ofstream csv(file, std::ios::app);
+      if (fresh)
+        csv << "model,set,configuration,hawx_model,accuracy_percent,drop_pp,predicted_pp\n";
+      for (const auto* set : {&cal.fit, &cal.held_out}) {
+        for (const auto& m : *set) {
+          std::string conf;
+          for (auto x : m.layers) conf += (conf.empty() ? "" : ";") + c.names[x];
+          csv << study.spec.name << "," << (set == &cal.fit ? "fit" : "held_out") << "," << conf
+              << "," << m.hawx << "," << m.accuracy << "," << m.drop << "," << m.predicted << "\n";
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int hawx_main(int argc, char* argv[]) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--images") {
+      o.images = std::stoul(value());
+    } else if (a == "--threads") {
+      o.threads = std::stoi(value());
+    } else if (a == "--filter-groups") {
+      o.filter_groups = std::stoi(value());
+    } else if (a == "--no-predictor") {
+      o.predictor = false;
+    } else if (a == "--out") {
+      o.out = value();
+    } else if (!a.empty() && a[0] == '-') {
+      std::fprintf(stderr,
+                   "usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] "
+                   "[--no-predictor] [--out DIR] CONFIG...\n");
+      return 2;
+    } else {
+      o.configs.push_back(a);
+    }
+  }
+  try {
+    for (const auto& config : o.configs) run(o, config);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
