@@ -72,6 +72,7 @@ void run(const Options& o, const std::string& config) {
   hs::ProfileOptions po;
   po.images = static_cast<std::size_t>(spec.profile_images);
   po.noise_ratio = spec.noise_ratio;
+  po.gain_images = static_cast<std::size_t>(spec.gain_images);
   po.threads = o.threads;
   const hs::Profile profile = hs::profile(engine, profile_set, po);
   std::vector<hawx::rtl::ProductTable> library{hawx::rtl::exact_table(c.is_signed)};

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -111,15 +112,31 @@ Profile profile(const models::Engine& engine, const models::Dataset& data,
   probe.operand_histograms = true;
   probe.filter_statistics = true;
   probe.operand_transitions = true;
+  probe.logits = true;
   const models::Evaluation e = engine.evaluate(subset, exact, options.threads, {}, probe);
+  // The gains on the first gain_images images: they average the logits' response over images
+  // and classes, and need fewer than the histograms.
+  models::Dataset gain_set = subset;
+  gain_set.truncate(options.gain_images);
+  const std::vector<std::vector<float>> clean(
+      e.logits.begin(), e.logits.begin() + static_cast<std::ptrdiff_t>(gain_set.size()));
 
   Profile p;
   p.images = subset.size();
   p.noise_ratio = options.noise_ratio;
   p.sign_magnitude = q.format == models::OperandFormat::kSignMagnitude;
-  const auto clean = logits_of(engine, subset, exact, nullptr, options.threads);
   for (std::size_t c = 0; c < computes.size(); ++c) {
     const models::Layer& l = net.layers[static_cast<std::size_t>(computes[c])];
+    // The exact layers before c once, then each noisy run from there (the same logits as whole
+    // runs, bit for bit).
+    std::optional<models::Prefix> front;
+    if (c > 0) front = engine.prefix(gain_set, exact, c, options.threads);
+    auto noisy_logits = [&](models::Probe probe_at_c) {
+      probe_at_c.logits = true;
+      return (front ? engine.evaluate(*front, gain_set, exact, options.threads, {}, probe_at_c)
+                    : engine.evaluate(gain_set, exact, options.threads, {}, probe_at_c))
+          .logits;
+    };
     LayerProfile lp;
     lp.name = l.name;
     lp.filters = l.filters();
@@ -140,7 +157,7 @@ Profile profile(const models::Engine& engine, const models::Dataset& data,
       noisy.noise_std_per_filter[f] =
           std::sqrt(options.noise_ratio * lp.outputs[f].variance) * in_scale * qc.weight_scale[f];
     }
-    lp.logit_nsr = logit_nsr(clean, logits_of(engine, subset, exact, &noisy, options.threads));
+    lp.logit_nsr = logit_nsr(clean, noisy_logits(noisy));
     lp.gain = lp.logit_nsr / options.noise_ratio;
     // Constant offsets of power r x each filter's output variance, random signs (a few draws
     // averaged: the logits' response depends on how the offsets of the filters combine).
@@ -151,7 +168,7 @@ Profile profile(const models::Engine& engine, const models::Dataset& data,
     for (int d = 0; d < options.bias_draws; ++d) {
       offsets.noise_offset_per_filter = noisy.noise_std_per_filter;
       for (double& o : offsets.noise_offset_per_filter) o = (random() & 1) ? o : -o;
-      bias += logit_nsr(clean, logits_of(engine, subset, exact, &offsets, options.threads));
+      bias += logit_nsr(clean, noisy_logits(offsets));
     }
     lp.bias_gain =
         options.bias_draws > 0 ? bias / options.bias_draws / options.noise_ratio : lp.gain;
@@ -166,8 +183,7 @@ Profile profile(const models::Engine& engine, const models::Dataset& data,
     for (std::size_t f = 0; f < shaped.noise_centre_per_filter.size(); ++f) {
       shaped.noise_centre_per_filter[f] = lp.outputs[f].mean * in_scale * qc.weight_scale[f];
     }
-    lp.signal_gain = logit_nsr(clean, logits_of(engine, subset, exact, &shaped, options.threads)) /
-                     options.noise_ratio;
+    lp.signal_gain = logit_nsr(clean, noisy_logits(shaped)) / options.noise_ratio;
     p.layers.push_back(std::move(lp));
   }
   p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

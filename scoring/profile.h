@@ -33,10 +33,11 @@
 namespace hawx::scoring {
 
 struct ProfileOptions {
-  std::size_t images = 300;   // the first `images` of the profiling set (0: all)
-  double noise_ratio = 0.01;  // r: injected noise power / filter output variance
-  std::uint64_t seed = 1;     // of the injected noise
-  int bias_draws = 2;         // constant-offset draws averaged for g_l^bias
+  std::size_t images = 300;       // the first `images` of the profiling set (0: all)
+  double noise_ratio = 0.01;      // r: injected noise power / filter output variance
+  std::uint64_t seed = 1;         // of the injected noise
+  std::size_t gain_images = 100;  // the first of those the gains are measured on (0: all)
+  int bias_draws = 1;             // constant-offset draws averaged for g_l^bias
   int threads = 2;
 };
 

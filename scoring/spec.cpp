@@ -11,6 +11,12 @@ ScoringSpec ScoringSpec::read(const config::Section& s) {
                                    .min(1)
                                    .unit("images")
                                    .doc("representative inputs the exact network is profiled on"));
+  spec.gain_images = s.read(Param<std::int64_t>("gain_images")
+                                .def(100)
+                                .min(1)
+                                .unit("images")
+                                .doc("of the profiling images, the first ones the propagation "
+                                     "gains g_l are measured on (noise injected per layer)"));
   const std::string split = s.read(Param<std::string>("profile_split")
                                        .def("train")
                                        .one_of({"train", "test"})

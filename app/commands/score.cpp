@@ -11,8 +11,12 @@
 //   layers.csv              g_l and hawx(l) per multiplier and layer
 //   models.csv              hawx(model) with each multiplier in every layer
 //   accuracy_vs_hawx.csv    plot 3: measured and predicted drop against hawx(model)
+//   energy.csv              with a systolic: section (ws, ideal memory): predicted energy by
+//                           component, cycles and area per image, each candidate everywhere and
+//                           --layers
 //   stats.json, stats.csv   the stats tree (profile, scores, predictor); resolved_config.yaml
 // --layers scores one layer-level assignment and prints its predicted drop.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -25,6 +29,7 @@
 #include "core/errors.h"
 #include "core/stats.h"
 #include "scoring/accuracy_predictor.h"
+#include "scoring/energy_predictor.h"
 #include "scoring/profile.h"
 #include "scoring/score.h"
 
@@ -79,6 +84,7 @@ void run(const Options& o) {
   scoring::ProfileOptions po;
   po.images = static_cast<std::size_t>(spec.profile_images);
   po.noise_ratio = spec.noise_ratio;
+  po.gain_images = static_cast<std::size_t>(spec.gain_images);
   po.seed = static_cast<std::uint64_t>(s.seed);
   po.threads = o.threads;
   const scoring::Profile profile = scoring::profile(engine, profile_set, po);
@@ -212,6 +218,50 @@ void run(const Options& o) {
       std::cout << ", predicted drop " << std::fixed << std::setprecision(2) << d << " pp";
     }
     std::cout << "\n";
+  }
+  // The energy and area predictors on the study's systolic array, when it has one: every
+  // candidate in every layer, and --layers.
+  if (s.systolic) {
+    const rtl::CharacterizeOptions tech = characterize_options(s.tech, true);
+    const systolic::ArraySpec array = s.systolic->array_spec();
+    const std::vector<systolic::PeMultiplier> pes = pe_multipliers(study, c, tech);
+    const scoring::SystolicEnergyPredictor predictor(engine.network(), profile, array, pes,
+                                                     tech.tech);
+    auto csv = open_csv(dir / "energy.csv",
+                        "assignment,cycles,total_pj,multipliers_pj,accumulators_pj,registers_pj,"
+                        "sram_pj,dram_pj,leakage_pj,area_um2");
+    std::vector<std::pair<std::string, models::Assignment>> cases;
+    for (std::size_t m = 0; m < c.names.size(); ++m) {
+      if (!s.systolic->multi_unit &&
+          std::find(array.multiplier_map.begin(), array.multiplier_map.end(), c.names[m]) ==
+              array.multiplier_map.end()) {
+        continue;  // no column of this type: the mapper could not place its filters
+      }
+      cases.emplace_back(c.names[m],
+                         models::Assignment::uniform(net, static_cast<std::uint16_t>(m)));
+    }
+    if (!chosen.empty()) cases.emplace_back("--layers", models::Assignment::per_layer(net, chosen));
+    std::cout << "predicted on the " << s.systolic->shape.rows << "x" << s.systolic->shape.cols
+              << " " << systolic::dataflow_name(array.dataflow) << " array (per image):\n";
+    StatsTree& group = stats.group("energy_predictor");
+    for (const auto& [name, assignment] : cases) {
+      const scoring::EnergyPrediction p = predictor.predict(assignment);
+      const double area = scoring::predict_area(array, pes, tech.tech, assignment).total_um2();
+      const auto& e = p.total;
+      csv << name << "," << p.cycles << "," << e.total_fj() / 1000 << "," << e.multipliers_fj / 1000
+          << "," << e.accumulators_fj / 1000 << "," << e.registers_fj() / 1000 << ","
+          << e.sram_fj / 1000 << "," << e.dram_fj / 1000 << "," << e.leakage_fj / 1000 << ","
+          << area << "\n";
+      StatsTree& g = group.group(name);
+      g.set("cycles", p.cycles, "cycles");
+      g.set("energy_pj", e.total_fj() / 1000, "pJ", "predicted energy per image");
+      g.set("multipliers_pj", e.multipliers_fj / 1000, "pJ");
+      g.set("area_um2", area, "um2");
+      std::cout << "  " << std::left << std::setw(20) << name << std::right << std::fixed
+                << std::setprecision(1) << std::setw(12) << e.total_fj() / 1000 << " pJ"
+                << " (multipliers " << e.multipliers_fj / 1000 << " pJ), " << p.cycles
+                << " cycles, area " << std::setprecision(0) << area << " um2\n";
+    }
   }
   stats.write_json(dir / "stats.json");
   stats.write_csv(dir / "stats.csv");

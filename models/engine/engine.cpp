@@ -1587,6 +1587,7 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
   }
   const std::size_t n = data.size();
   std::vector<std::int16_t> predicted(n, -1);
+  std::vector<std::vector<float>> logits(probe.logits ? n : 0);
   const int workers = std::max(1, threads);
   const std::size_t layers = assignment.filters.size();
   std::vector<ProbeTotals> totals(static_cast<std::size_t>(workers), start_totals(probe, layers));
@@ -1620,6 +1621,9 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
           const auto begin = z.begin() + static_cast<std::ptrdiff_t>(i * logits_size);
           predicted[first + i] = static_cast<std::int16_t>(
               std::max_element(begin, begin + static_cast<std::ptrdiff_t>(logits_size)) - begin);
+          if (probe.logits) {
+            logits[first + i].assign(begin, begin + static_cast<std::ptrdiff_t>(logits_size));
+          }
         }
       },
       progress);
@@ -1683,6 +1687,7 @@ Evaluation Engine::evaluate_from(const Prefix* from, const Dataset& data,
     }
   }
   e.predicted = std::move(predicted);
+  e.logits = std::move(logits);
   return e;
 }
 

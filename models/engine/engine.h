@@ -76,6 +76,8 @@ struct Probe {
   // follows one another at one tap between neighbouring output positions of one image (positions
   // in row-major order): the stream a weight-stationary PE sees. Index previous * 256 + current.
   bool operand_transitions = false;
+  // The logits of every image (dequantised), in Evaluation::logits.
+  bool logits = false;
   // Per compute layer and filter: count, mean and variance of its int32 accumulators (bias
   // included, before requantisation) over all images and output positions.
   bool filter_statistics = false;
@@ -119,6 +121,7 @@ struct Evaluation {
   std::vector<OperandHistogram> negative_histograms;
   std::vector<std::vector<FilterMoments>> filter_statistics;    // [compute layer][filter]
   std::vector<std::vector<std::uint64_t>> operand_transitions;  // [compute layer][65,536]
+  std::vector<std::vector<float>> logits;                       // [image], when probed
   double accuracy() const { return images ? static_cast<double>(correct) / images : 0.0; }
 };
 
