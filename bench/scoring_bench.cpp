@@ -8,19 +8,24 @@
 //   3. filter level (--filter-groups G > 0): each layer's filters split into G groups of
 //      consecutive filters; the drop of approximating one group alone against its hawx: rho;
 //   4. the accuracy predictor fitted on scoring.fit_configurations measured configurations and
-//      its mean absolute error on scoring.held_out_configurations random ones.
+//      its mean absolute error on scoring.held_out_configurations random ones;
+//   5. (--energy N, a study with a systolic: section) the energy predictor, profiled on training
+//      images, against the SystemC array's energy averaged over --energy-images test images, on N
+//      random arrays (shape, column map or multi-unit PEs) and layer-level assignments.
 // Accuracy is measured on the first --images test images (0: the whole test set).
 // --out DIR appends every (model, configuration, hawx, drop) to DIR/accuracy_vs_hawx.csv, the
 // data of the accuracy-against-hawx(model) plot across the zoo models.
 // Usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--no-predictor]
-//                           [--out DIR] CONFIG...
+//                           [--energy N] [--energy-images I] [--out DIR] CONFIG...
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -28,10 +33,12 @@
 #include "app/study.h"
 #include "rtl/library.h"
 #include "scoring/accuracy_predictor.h"
+#include "scoring/energy_predictor.h"
 #include "scoring/profile.h"
 #include "scoring/score.h"
 #include "scoring/statistics.h"
 #include "sim/entry/sc_entry.h"
+#include "sim/systolic/conv.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -45,6 +52,8 @@ struct Options {
   int threads = 2;
   int filter_groups = 0;
   bool predictor = true;
+  int energy_trials = 0;
+  std::size_t energy_images = 5;
   std::string out;
 };
 
@@ -176,6 +185,94 @@ void run(const Options& o, const std::string& config) {
     }
   }
 
+  // 5. Energy (a study with a systolic: section): random arrays and layer-level assignments, the
+  // prediction from the training-image profile against the SystemC array's energy averaged over
+  // the first --energy-images test images.
+  if (study.spec.systolic && o.energy_trials > 0) {
+    namespace sys = hawx::systolic;
+    const auto tech = hawx::app::characterize_options(study.spec.tech, true);
+    const auto pes = hawx::app::pe_multipliers(study, c, tech);
+    const auto computes = net.compute_layers();
+    std::mt19937 random(static_cast<unsigned>(study.spec.seed));
+    std::printf("  energy predictor vs SystemC (%zu test images; profile: %zu training images)\n",
+                o.energy_images, profile.images);
+    double worst = 0.0;
+    for (int trial = 0; trial < o.energy_trials; ++trial) {
+      sys::ArraySpec spec;
+      const std::int64_t sizes[] = {4, 8, 16, 32};
+      spec.shape = {sizes[random() % 4], sizes[random() % 4]};
+      std::vector<std::uint16_t> types;
+      if (trial % 3 == 2) {
+        spec.multi_unit = true;
+        for (std::size_t m = 0; m < c.names.size(); ++m)
+          types.push_back(static_cast<std::uint16_t>(m));
+      } else {
+        const std::size_t kinds = 1 + random() % std::min<std::size_t>(3, c.names.size());
+        std::vector<std::uint16_t> pattern;
+        for (std::size_t k = 0; k < kinds; ++k)
+          pattern.push_back(static_cast<std::uint16_t>(random() % c.names.size()));
+        for (std::int64_t j = 0; j < spec.shape.cols; ++j) {
+          spec.multiplier_map.push_back(
+              c.names[pattern[static_cast<std::size_t>(j) % pattern.size()]]);
+        }
+        for (std::int64_t j = 0;
+             j < std::min<std::int64_t>(spec.shape.cols, static_cast<std::int64_t>(pattern.size()));
+             ++j) {
+          types.push_back(pattern[static_cast<std::size_t>(j)]);
+        }
+      }
+      std::vector<std::uint16_t> choice(computes.size());
+      std::string described;
+      for (auto& x : choice) {
+        x = types[random() % types.size()];
+        described += (described.empty() ? "" : ",") + c.names[x];
+      }
+      const hm::Assignment a = hm::Assignment::per_layer(net, choice);
+      sys::EnergyBreakdown simulated;
+      const auto t0 = Clock::now();
+      for (std::size_t i = 0; i < o.energy_images; ++i) {
+        for (std::size_t l = 0; l < computes.size(); ++l) {
+          const hm::Layer& layer = net.layers[static_cast<std::size_t>(computes[l])];
+          const auto trace = engine.trace_layer(model.test.image(i), a, l);
+          sys::ConvOperands op;
+          op.window = sys::window_of(layer);
+          op.groups = layer.groups;
+          op.filters = layer.filters();
+          op.input = trace.input.data();
+          op.weights = engine.network().conv[static_cast<std::size_t>(trace.layer)].weights;
+          op.bias = engine.network().conv[static_cast<std::size_t>(trace.layer)].bias;
+          op.filter_multiplier = a.filters[l];
+          for (const auto& g : sys::simulate_conv(spec, pes, op).groups)
+            simulated += sys::energy_of(g, tech.tech);
+        }
+      }
+      const double simulation_s = seconds_since(t0);
+      const double n = static_cast<double>(o.energy_images);
+      const auto t1 = Clock::now();
+      const hs::SystolicEnergyPredictor predictor(engine.network(), profile, spec, pes, tech.tech);
+      const hs::EnergyPrediction p = predictor.predict(a);
+      const double prediction_s = seconds_since(t1);
+      // Again with the per-layer expectations known, as a search that asks many times sees it.
+      const auto t2 = Clock::now();
+      predictor.predict(a);
+      const double again_s = seconds_since(t2);
+      const double total =
+          (p.total.total_fj() - simulated.total_fj() / n) / (simulated.total_fj() / n);
+      const double mult =
+          (p.total.multipliers_fj - simulated.multipliers_fj / n) / (simulated.multipliers_fj / n);
+      worst = std::max(worst, std::abs(total));
+      std::printf(
+          "    %3lldx%-3lld %-10s total %+6.2f %%  multipliers %+6.2f %%  (%.0f nJ/image; "
+          "SystemC %.2f s/image, predictor %.3f s, again %.4f s)  %s\n",
+          static_cast<long long>(spec.shape.rows), static_cast<long long>(spec.shape.cols),
+          spec.multi_unit ? "multi-unit" : "map", 100 * total, 100 * mult,
+          simulated.total_fj() / n / 1e6, simulation_s / n, prediction_s, again_s,
+          described.c_str());
+    }
+    std::printf("  energy predictor: largest total error %.2f %% over %d configurations\n",
+                100 * worst, o.energy_trials);
+  }
+
   // 4. The accuracy predictor.
   if (o.predictor) {
     hs::CalibrationOptions co;
@@ -241,6 +338,10 @@ int hawx_main(int argc, char* argv[]) {
       o.threads = std::stoi(value());
     } else if (a == "--filter-groups") {
       o.filter_groups = std::stoi(value());
+    } else if (a == "--energy") {
+      o.energy_trials = std::stoi(value());
+    } else if (a == "--energy-images") {
+      o.energy_images = std::stoul(value());
     } else if (a == "--no-predictor") {
       o.predictor = false;
     } else if (a == "--out") {
@@ -248,7 +349,7 @@ int hawx_main(int argc, char* argv[]) {
     } else if (!a.empty() && a[0] == '-') {
       std::fprintf(stderr,
                    "usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] "
-                   "[--no-predictor] [--out DIR] CONFIG...\n");
+                   "[--no-predictor] [--energy N] [--energy-images I] [--out DIR] CONFIG...\n");
       return 2;
     } else {
       o.configs.push_back(a);
