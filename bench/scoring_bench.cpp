@@ -5,6 +5,8 @@
 //      (the "seconds, not minutes" figure);
 //   2. layer level: for every approximate multiplier of the study, the measured accuracy drop of
 //      approximating only layer l, against hawx(l): Spearman's rho;
+//      (--multipliers a,b: only these; --filter-nsr: also the filters' NSR measured on the
+//      accumulators of the first 50 test images against the prediction);
 //   3. filter level (--filter-groups G > 0): each layer's filters split into G groups of
 //      consecutive filters; the drop of approximating one group alone against its hawx: rho;
 //   4. the accuracy predictor fitted on scoring.fit_configurations measured configurations and
@@ -15,8 +17,10 @@
 // Accuracy is measured on the first --images test images (0: the whole test set).
 // --out DIR appends every (model, configuration, hawx, drop) to DIR/accuracy_vs_hawx.csv, the
 // data of the accuracy-against-hawx(model) plot across the zoo models.
-// Usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--no-predictor]
+// Usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--filter-nsr]
+//                           [--multipliers a,b] [--no-predictor]
 //                           [--energy N] [--energy-images I] [--out DIR] CONFIG...
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,6 +30,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -51,6 +56,8 @@ struct Options {
   std::size_t images = 0;
   int threads = 2;
   int filter_groups = 0;
+  bool filter_nsr = false;        // measure the filters' NSR on the accumulators too
+  std::vector<std::string> only;  // the study multipliers to correlate (empty: all)
   bool predictor = true;
   int energy_trials = 0;
   std::size_t energy_images = 5;
@@ -109,7 +116,13 @@ void run(const Options& o, const std::string& config) {
               "g_l bias", "g_l sig", "hawx(l)", "logit NSR", "drop pp");
   const auto clean =
       hs::logits_of(engine, profile_set, hm::Assignment::uniform(net, 0), nullptr, o.threads);
+  std::vector<std::size_t> studied;
   for (std::size_t m = 1; m < c.names.size(); ++m) {
+    if (o.only.empty() || std::find(o.only.begin(), o.only.end(), c.names[m]) != o.only.end()) {
+      studied.push_back(m);
+    }
+  }
+  for (std::size_t m : studied) {
     std::vector<double> h, d;
     for (std::size_t l = 0; l < layers; ++l) {
       std::vector<std::uint16_t> choice(layers, 0);
@@ -125,7 +138,7 @@ void run(const Options& o, const std::string& config) {
       // The filters' NSR as the accumulators measure it (first 50 test images) against the
       // predicted mean hawx(f).
       double measured_nsr = 0.0, predicted_nsr = 0.0;
-      {
+      if (o.filter_nsr) {
         const std::size_t filters = scores.filters(l);
         std::vector<double> mse(filters, 0.0);
         std::size_t n = 0;
@@ -151,8 +164,10 @@ void run(const Options& o, const std::string& config) {
           predicted_nsr += scores.filter(m, l, f).nsr / static_cast<double>(filters);
         }
       }
-      std::printf("  %-20s %-22s filter NSR measured %.4g predicted %.4g\n", c.names[m].c_str(),
-                  profile.layers[l].name.c_str(), measured_nsr, predicted_nsr);
+      if (o.filter_nsr) {
+        std::printf("  %-20s %-22s filter NSR measured %.4g predicted %.4g\n", c.names[m].c_str(),
+                    profile.layers[l].name.c_str(), measured_nsr, predicted_nsr);
+      }
       std::printf("  %-20s %-22s %10.4g %10.4g %7.4g %12.4g %12.4g %10.2f\n", c.names[m].c_str(),
                   profile.layers[l].name.c_str(), scores.gain(l), scores.bias_gain(l),
                   scores.signal_gain(l), h.back(), nsr, d.back());
@@ -164,7 +179,7 @@ void run(const Options& o, const std::string& config) {
 
   // 3. Filter groups.
   if (o.filter_groups > 0) {
-    for (std::size_t m = 1; m < c.names.size(); ++m) {
+    for (std::size_t m : studied) {
       std::vector<double> h, d;
       for (std::size_t l = 0; l < layers; ++l) {
         const std::size_t filters = scores.filters(l);
@@ -342,14 +357,21 @@ int hawx_main(int argc, char* argv[]) {
       o.energy_trials = std::stoi(value());
     } else if (a == "--energy-images") {
       o.energy_images = std::stoul(value());
+    } else if (a == "--filter-nsr") {
+      o.filter_nsr = true;
+    } else if (a == "--multipliers") {
+      std::stringstream list(value());
+      for (std::string n; std::getline(list, n, ',');) o.only.push_back(n);
     } else if (a == "--no-predictor") {
       o.predictor = false;
     } else if (a == "--out") {
       o.out = value();
     } else if (!a.empty() && a[0] == '-') {
-      std::fprintf(stderr,
-                   "usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] "
-                   "[--no-predictor] [--energy N] [--energy-images I] [--out DIR] CONFIG...\n");
+      std::fprintf(
+          stderr,
+          "usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--filter-nsr] "
+          "[--multipliers a,b] "
+          "[--no-predictor] [--energy N] [--energy-images I] [--out DIR] CONFIG...\n");
       return 2;
     } else {
       o.configs.push_back(a);

@@ -18,9 +18,9 @@ namespace hawx::models {
 namespace {
 
 // 2x16x16 images: conv 3x3 (2 -> 8 channels, pad 1, ReLU) -> maxpool 2 -> depthwise conv 3x3 (8
-// groups, no pad, ReLU6) -> fully connected (8*6*6 -> 3): every layer kind that multiplies, with padding, groups
-// and a signed output. `first` is conv1's activation: kNone gives the depthwise layer operands
-// of both signs.
+// groups, no pad, ReLU6) -> fully connected (8*6*6 -> 3): every layer kind that multiplies, with
+// padding, groups and a signed output. `first` is conv1's activation: kNone gives the depthwise
+// layer operands of both signs.
 Network small_network(std::mt19937& random, Activation first = Activation::kRelu) {
   std::normal_distribution<float> normal(0.0f, 0.5f);
   Network net;
@@ -396,6 +396,85 @@ TEST(EngineTest, OperandHistogramsCountWhatTheMultipliersSee) {
   // The same counts on one thread.
   EXPECT_EQ(engine.evaluate(images, Assignment::uniform(net, 0), 1, {}, probe).operand_histograms,
             e.operand_histograms);
+}
+
+// The scoring stage's probes: per-filter accumulator moments equal those of trace_layer's
+// accumulators; one transition per tap between neighbouring positions; the logits as logits()
+// gives them; offsets and signal-shaped noise change the outputs, and a wrong count is an Error.
+TEST(EngineTest, ScoringProbesAgreeWithTracesAndLogits) {
+  std::mt19937 random(21);
+  const Network net = small_network(random, Activation::kNone);
+  const Dataset images = random_images(random, net.input, 30);
+  const Engine engine(quantize(net, OperandFormat::kSignMagnitude, images, 20),
+                      tables({"mul8u_exact", "mul8u_drum4"}));
+  const Assignment a = Assignment::per_layer(net, {1, 0, 1});
+  Probe probe;
+  probe.operand_histograms = true;
+  probe.filter_statistics = true;
+  probe.operand_transitions = true;
+  probe.logits = true;
+  const Evaluation e = engine.evaluate(images, a, 2, {}, probe);
+  const auto computes = net.compute_layers();
+  for (std::size_t l = 0; l < computes.size(); ++l) {
+    const Layer& layer = net.layers[static_cast<std::size_t>(computes[l])];
+    const std::size_t filters = static_cast<std::size_t>(layer.filters());
+    const std::size_t positions = static_cast<std::size_t>(layer.out.h) * layer.out.w;
+    std::vector<double> sum(filters, 0.0), sum2(filters, 0.0);
+    for (std::size_t i = 0; i < images.size(); ++i) {
+      const LayerTrace t = engine.trace_layer(images.image(i), a, l);
+      for (std::size_t f = 0; f < filters; ++f) {
+        for (std::size_t p = 0; p < positions; ++p) {
+          const double x = t.accumulators[f * positions + p];
+          sum[f] += x;
+          sum2[f] += x * x;
+        }
+      }
+    }
+    ASSERT_EQ(e.filter_statistics[l].size(), filters);
+    for (std::size_t f = 0; f < filters; ++f) {
+      const double n = static_cast<double>(images.size() * positions);
+      EXPECT_EQ(e.filter_statistics[l][f].count, images.size() * positions);
+      EXPECT_NEAR(e.filter_statistics[l][f].mean, sum[f] / n, 1e-9 * (1 + std::abs(sum[f] / n)));
+      const double variance = sum2[f] / n - (sum[f] / n) * (sum[f] / n);
+      EXPECT_NEAR(e.filter_statistics[l][f].variance, variance, 1e-6 * (1 + variance));
+    }
+    // Transitions: taps x (positions - 1) per image and group; negatives within the counts.
+    std::uint64_t transitions = 0, operands = 0, negatives = 0;
+    for (auto c : e.operand_transitions[l]) transitions += c;
+    for (auto c : e.operand_histograms[l]) operands += c;
+    for (auto c : e.negative_histograms[l]) negatives += c;
+    EXPECT_EQ(transitions, images.size() * static_cast<std::uint64_t>(layer.taps()) *
+                               static_cast<std::uint64_t>(layer.groups) * (positions - 1))
+        << layer.name;
+    EXPECT_LE(negatives, operands);
+  }
+  // The first layer has no ReLU before its successor: the second layer sees negative operands.
+  std::uint64_t negative = 0;
+  for (auto c : e.negative_histograms[1]) negative += c;
+  EXPECT_GT(negative, 0u);
+  const std::uint8_t* first = images.image(0);
+  EXPECT_EQ(e.logits.size(), images.size());
+  EXPECT_EQ(e.logits[0], engine.logits(&first, 1, a).front());
+
+  Probe offsets;
+  offsets.noise_layer = 1;
+  offsets.noise_offset_per_filter.assign(
+      static_cast<std::size_t>(net.layers[static_cast<std::size_t>(computes[1])].filters()), 0.5);
+  EXPECT_NE(engine.logits(&first, 1, a, &offsets, 0), engine.logits(&first, 1, a));
+  Probe shaped;
+  shaped.noise_layer = 1;
+  shaped.noise_std_per_filter = offsets.noise_offset_per_filter;
+  shaped.noise_centre_per_filter.assign(offsets.noise_offset_per_filter.size(), 0.0);
+  EXPECT_NE(engine.logits(&first, 1, a, &shaped, 0), engine.logits(&first, 1, a));
+  EXPECT_EQ(engine.logits(&first, 1, a, &shaped, 0), engine.logits(&first, 1, a, &shaped, 0));
+  offsets.noise_offset_per_filter.pop_back();
+  EXPECT_THROW(engine.logits(&first, 1, a, &offsets, 0), Error);
+  shaped.noise_centre_per_filter.pop_back();
+  EXPECT_THROW(engine.logits(&first, 1, a, &shaped, 0), Error);
+  Probe stds;
+  stds.noise_layer = 1;
+  stds.noise_std_per_filter = {0.1};
+  EXPECT_THROW(engine.logits(&first, 1, a, &stds, 0), Error);
 }
 
 TEST(EngineTest, NoiseInjectionIsSeededAndReachesTheOutputs) {
