@@ -221,7 +221,20 @@ void run(const Options& o) {
   }
   // The energy and area predictors on the study's systolic array, when it has one: every
   // candidate in every layer, and --layers.
-  if (s.systolic) {
+  // An array the predictor does not model (os, is, DRAM stalls) is said and skipped: the scores
+  // above stand without it.
+  std::string unmodelled;
+  if (s.systolic && s.systolic->dataflow != systolic::Dataflow::kWeightStationary) {
+    unmodelled = std::string("the ") + systolic::dataflow_name(s.systolic->dataflow) +
+                 " dataflow (the predictor models ws)";
+  } else if (s.systolic && !s.systolic->memory.ideal) {
+    unmodelled = "DRAM stalls (systolic.memory.ideal: false; the predictor models ideal memory)";
+  }
+  if (!unmodelled.empty()) {
+    std::cout << "energy predictor: not run; it does not model " << unmodelled << "\n";
+    stats.group("energy_predictor").set("skipped", unmodelled);
+  }
+  if (s.systolic && unmodelled.empty()) {
     const rtl::CharacterizeOptions tech = characterize_options(s.tech, true);
     const systolic::ArraySpec array = s.systolic->array_spec();
     const std::vector<systolic::PeMultiplier> pes = pe_multipliers(study, c, tech);

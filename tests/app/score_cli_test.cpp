@@ -63,6 +63,43 @@ TEST(ScoreCliTest, WritesEveryLevelAndThePlotData) {
   EXPECT_TRUE(fs::exists(out / "resolved_config.yaml"));
 }
 
+// A study with a systolic: section: predicted energy, cycles and area per image (ideal memory),
+// and a note instead when the array has DRAM stalls the predictor does not model.
+TEST(ScoreCliTest, PredictsEnergyOnTheStudysArray) {
+  test::TempDir dir;
+  const fs::path out = dir / "out";
+  const std::string systolic = (test::source_dir() / "configs/lenet5_systolic.yaml").string();
+  const std::vector<std::string> common = {"score",
+                                           systolic,
+                                           "-p",
+                                           "dataset.root=" + test::data_dir().string(),
+                                           "-p",
+                                           "scoring.profile_images=100",
+                                           "--no-calibration",
+                                           "--out",
+                                           out.string()};
+  auto args = common;
+  for (const char* a :
+       {"-p", "systolic.memory.ideal=true", "--layers", "exact,mul8u_drum4,exact,exact,exact"}) {
+    args.push_back(a);
+  }
+  auto r = run_tool(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("predicted on the 16x16 ws array"));
+  // The map holds exact and mul8u_drum4 columns (no mul8u_trunc4): those two, then --layers.
+  const std::string csv = test::read_file(out / "energy.csv");
+  EXPECT_EQ(lines(out / "energy.csv"), 4u);
+  EXPECT_THAT(csv, HasSubstr("\nexact,26900,"));
+  EXPECT_THAT(csv, HasSubstr("\nmul8u_drum4,26900,"));
+  EXPECT_THAT(csv, HasSubstr("\n--layers,26900,"));
+  const auto stats = nlohmann::json::parse(test::read_file(out / "stats.json"));
+  EXPECT_LT(stats["energy_predictor"]["mul8u_drum4"]["multipliers_pj"].get<double>(),
+            stats["energy_predictor"]["exact"]["multipliers_pj"].get<double>());
+  r = run_tool(common);  // the config's own memory: DRAM stalls
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("energy predictor: not run; it does not model DRAM stalls"));
+}
+
 TEST(ScoreCliTest, BadInputIsOneClearError) {
   auto r = run_tool(small({"-p", "scoring.noise_ratio=0"}));
   EXPECT_EQ(r.code, 2);
