@@ -123,7 +123,7 @@ void run(const Options& o, const std::string& config) {
     }
   }
   for (std::size_t m : studied) {
-    std::vector<double> h, d;
+    std::vector<double> h, d, caused_nsr;
     for (std::size_t l = 0; l < layers; ++l) {
       std::vector<std::uint16_t> choice(layers, 0);
       choice[l] = static_cast<std::uint16_t>(m);
@@ -164,6 +164,7 @@ void run(const Options& o, const std::string& config) {
           predicted_nsr += scores.filter(m, l, f).nsr / static_cast<double>(filters);
         }
       }
+      caused_nsr.push_back(nsr);
       if (o.filter_nsr) {
         std::printf("  %-20s %-22s filter NSR measured %.4g predicted %.4g\n", c.names[m].c_str(),
                     profile.layers[l].name.c_str(), measured_nsr, predicted_nsr);
@@ -172,8 +173,10 @@ void run(const Options& o, const std::string& config) {
                   profile.layers[l].name.c_str(), scores.gain(l), scores.bias_gain(l),
                   scores.signal_gain(l), h.back(), nsr, d.back());
     }
-    std::printf("  %-20s layer-level Spearman rho = %.3f\n", c.names[m].c_str(),
-                hs::spearman(h, d));
+    std::printf(
+        "  %-20s layer-level Spearman rho = %.3f (hawx(l) vs drop); %.3f (hawx(l) vs the "
+        "logit NSR the approximation causes)\n",
+        c.names[m].c_str(), hs::spearman(h, d), hs::spearman(h, caused_nsr));
   }
   std::printf("  layer-level measurements %.1f s\n", seconds_since(start));
 
