@@ -5,32 +5,13 @@
 #include <systemc>
 
 #include "core/errors.h"
+#include "sim/sc_context.h"
 #include "sim/simt/core_modules.h"
 
 namespace hawx::simt {
 namespace {
 
-// One simulation context per run (as in the systolic array): SystemC allows one elaboration and
-// one sc_start() sequence per context.
-class FreshContext {
- public:
-  FreshContext() : previous_(sc_core::sc_curr_simcontext) {
-    context_ = new sc_core::sc_simcontext;
-    sc_core::sc_curr_simcontext = context_;
-    sc_core::sc_default_global_context = context_;
-  }
-  ~FreshContext() {
-    sc_core::sc_curr_simcontext = previous_;
-    sc_core::sc_default_global_context = previous_;
-    delete context_;
-  }
-  FreshContext(const FreshContext&) = delete;
-  FreshContext& operator=(const FreshContext&) = delete;
-
- private:
-  sc_core::sc_simcontext* previous_;
-  sc_core::sc_simcontext* context_;
-};
+using sim::FreshContext;
 
 [[noreturn]] void bad(const std::string& key, const std::string& what) {
   throw ConfigError("SIMT core: " + key + ": " + what);

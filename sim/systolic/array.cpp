@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/errors.h"
+#include "sim/sc_context.h"
 #include "sim/systolic/array_modules.h"
 
 namespace hawx::systolic {
@@ -20,27 +21,7 @@ const std::string& sc_model_of(const PeMultiplier& m) {
   return m.sc_model.empty() ? m.name : m.sc_model;
 }
 
-// One simulation context per run: SystemC allows one elaboration and one sc_start() sequence
-// per context, and a study simulates many layers and arrays in one process.
-class FreshContext {
- public:
-  FreshContext() : previous_(sc_core::sc_curr_simcontext) {
-    context_ = new sc_core::sc_simcontext;
-    sc_core::sc_curr_simcontext = context_;
-    sc_core::sc_default_global_context = context_;
-  }
-  ~FreshContext() {
-    sc_core::sc_curr_simcontext = previous_;
-    sc_core::sc_default_global_context = previous_;
-    delete context_;
-  }
-  FreshContext(const FreshContext&) = delete;
-  FreshContext& operator=(const FreshContext&) = delete;
-
- private:
-  sc_core::sc_simcontext* previous_;
-  sc_core::sc_simcontext* context_;
-};
+using sim::FreshContext;
 
 std::string join(const std::vector<PeMultiplier>& multipliers) {
   std::string names;
