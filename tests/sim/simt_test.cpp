@@ -19,31 +19,15 @@
 #include "rtl/characterize.h"
 #include "rtl/library.h"
 #include "sim/simt/simt_config.h"
+#include "tests/support/characterized.h"
 #include "tests/support/test_support.h"
 
 namespace hawx::simt {
 namespace {
 
-// A library multiplier with its characterised energy model (synthesis cached on disk).
-const SimtUnit& library_unit(const std::string& name) {
-  static std::map<std::string, SimtUnit> cache;
-  auto it = cache.find(name);
-  if (it == cache.end()) {
-    const auto tech_file = test::source_dir() / "configs" / "tech" / "generic45.yaml";
-    rtl::CharacterizeOptions options;
-    options.tech = rtl::TechSpec::load(tech_file);
-    options.tech_text = test::read_file(tech_file);
-    it = cache
-             .emplace(name,
-                      simt_unit(rtl::characterize(rtl::MultiplierSpec::library(name), options)))
-             .first;
-  }
-  return it->second;
-}
-
 std::vector<SimtUnit> library(const std::vector<std::string>& names) {
   std::vector<SimtUnit> out;
-  for (const auto& n : names) out.push_back(library_unit(n));
+  for (const auto& n : names) out.push_back(simt_unit(test::characterized_library(n)));
   return out;
 }
 

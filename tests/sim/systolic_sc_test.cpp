@@ -19,32 +19,15 @@
 #include "rtl/library.h"
 #include "sim/systolic/conv.h"
 #include "sim/systolic/im2col.h"
+#include "tests/support/characterized.h"
 #include "tests/support/test_support.h"
 
 namespace hawx::systolic {
 namespace {
 
-// A library multiplier with its characterised energy model (synthesis cached on disk; once per
-// test program in memory).
-const PeMultiplier& library_multiplier(const std::string& name) {
-  static std::map<std::string, PeMultiplier> cache;
-  auto it = cache.find(name);
-  if (it == cache.end()) {
-    const auto tech_file = test::source_dir() / "configs" / "tech" / "generic45.yaml";
-    rtl::CharacterizeOptions options;
-    options.tech = rtl::TechSpec::load(tech_file);
-    options.tech_text = test::read_file(tech_file);
-    it = cache
-             .emplace(name,
-                      pe_multiplier(rtl::characterize(rtl::MultiplierSpec::library(name), options)))
-             .first;
-  }
-  return it->second;
-}
-
 std::vector<PeMultiplier> library(const std::vector<std::string>& names) {
   std::vector<PeMultiplier> out;
-  for (const auto& n : names) out.push_back(library_multiplier(n));
+  for (const auto& n : names) out.push_back(pe_multiplier(test::characterized_library(n)));
   return out;
 }
 
@@ -665,7 +648,7 @@ TEST(SystolicScTest, BadConfigsAreClearErrors) {
   s.multiplier_map = {"mul8u_exact", "mul8s_exact", "mul8u_exact", "mul8s_exact"};
   EXPECT_NE(error(s, library({"mul8u_exact", "mul8s_exact"})).find("differ in signedness"),
             std::string::npos);
-  PeMultiplier unknown = library_multiplier("mul8u_exact");
+  PeMultiplier unknown = pe_multiplier(test::characterized_library("mul8u_exact"));
   unknown.name = "my_multiplier";
   unknown.sc_model.clear();  // its SystemC model: the one named like it, which does not exist
   s = good;
