@@ -27,6 +27,7 @@ std::string describe_setup(const SearchSetup& setup) {
   for (Objective x : o.objectives) reference.push_back(value_of(setup.reference, x));
   j["reference"] = reference;
   if (setup.reuse_predicted) j["reuse_predicted"] = true;
+  if (setup.strategy == "hawx") j["stop_gain"] = o.hawx_stop_gain;
   return j.dump();
 }
 
@@ -68,7 +69,8 @@ SearchResult run_search(const DesignSpace& space, const SearchSetup& setup,
                         "': the hypervolume reference point must give every objective a value");
     }
   }
-  auto strategy = make_strategy(setup.strategy, {space, setup.options});
+  auto strategy =
+      make_strategy(setup.strategy, {space, setup.options, setup.guidance, setup.reference});
   std::int64_t search = 0;
   if (store) {
     search =

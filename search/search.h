@@ -40,6 +40,9 @@ struct SearchSetup {
   // A stored evaluation is reused when it failed or has every objective measured; with this set,
   // predicted values suffice too (a search over predictions).
   bool reuse_predicted = false;
+  // Scores and predictions for the strategies that use them (`hawx`); not part of the stored
+  // setup: a search resumed under other guidance replays other proposals, and reuses what it can.
+  const Guidance* guidance = nullptr;
 };
 
 // The options and reference as JSON text (what the store compares when a search is reopened).

@@ -99,6 +99,28 @@ SearchSpec SearchSpec::read(const config::Section& s) {
                                       .min(0)
                                       .max(1)
                                       .doc("chance per gene of a new candidate; 0: 1 / genes"));
+  const config::Section h = s.section("hawx", "parameters of the hawx strategy");
+  o.hawx_stop_gain =
+      h.read(Param<double>("stop_gain")
+                 .def(0)
+                 .min(0)
+                 .max(1)
+                 .doc("stop once no point of the predicted front is predicted to add "
+                      "this share of the measured front's hypervolume (0: spend "
+                      "the budget)"));
+  spec.accelerator = s.read(Param<std::string>("accelerator")
+                                .def("")
+                                .one_of({"", "systolic", "simt"})
+                                .doc("whose energy, area and cycles the search weighs; empty: the "
+                                     "one accelerator section the study has"));
+  spec.simulate = s.read(Param<std::string>("costs")
+                             .def("simulate")
+                             .one_of({"simulate", "predict"})
+                             .doc("simulate: every evaluation runs the accelerator's SystemC "
+                                  "model on one test image; predict: the predictors of "
+                                  "docs/scoring.md, without simulating")) == "simulate";
+  spec.verify = s.read(Param<bool>("verify").def(true).doc(
+      "after the searches, simulate every front member whose costs were only predicted"));
   return spec;
 }
 

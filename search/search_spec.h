@@ -13,6 +13,10 @@
 //     margin) reference_margin: 0.1 nsga2: {population: 20, crossover: uniform,
 //     crossover_probability: 0.9,
 //             mutation_probability: 0}  # 0: 1 / genes
+//     hawx: {stop_gain: 0.001}          # stop when no point promises 0.1 % more hypervolume
+//     accelerator: systolic             # systolic | simt (default: the one the study describes)
+//     costs: simulate                   # simulate (SystemC) | predict (scoring's predictors)
+//     verify: true                      # simulate the fronts' predicted members at the end
 #pragma once
 
 #include <cstdint>
@@ -34,6 +38,10 @@ struct SearchSpec {
   // Reference point per objective in natural units; NaN: derived from the exact design.
   Metrics reference;
   double reference_margin = 0.1;
+  // Read here, used by `hawx-cosim run` (search/ does not interpret them):
+  std::string accelerator;  // "systolic" | "simt"; empty: the one section the study has
+  bool simulate = true;     // costs by the SystemC simulation (else by the predictors)
+  bool verify = true;       // front members the search only predicted are simulated at the end
 
   // ConfigError (file, line, key) for an unknown level, strategy or objective, a repeated
   // objective, more than kMaxObjectives of them, or out-of-range numbers.

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/registry.h"
@@ -63,6 +64,9 @@ struct StrategyOptions {
   Crossover crossover = Crossover::kUniform;
   double crossover_probability = 0.9;
   double mutation_probability = 0.0;  // per gene; 0: 1 / genes
+  // hawx: stop when no open point of the predicted front is predicted to add more than this
+  // share of the measured front's hypervolume (0: spend the whole budget).
+  double hawx_stop_gain = 0.0;
 };
 
 class Strategy {
@@ -77,10 +81,21 @@ class Strategy {
   virtual std::size_t upcoming_shared_layers() const { return 0; }
 };
 
-// What a strategy's factory receives. The space outlives the strategy.
+class Guidance;
+
+// What a strategy's factory receives. The space (and the guidance) outlive the strategy.
 struct StrategyContext {
+  StrategyContext(const DesignSpace& s, StrategyOptions o = {}, const Guidance* g = nullptr,
+                  Metrics r = {})
+      : space(s), options(std::move(o)), guidance(g), reference(r) {}
+
   const DesignSpace& space;
   StrategyOptions options;
+  // Scores and predictions (search/guidance.h) for the strategies that use them (`hawx`, which
+  // refuses to run without); null when the driver has none.
+  const Guidance* guidance;
+  // The hypervolume reference point of the search (NaN fields: not given).
+  Metrics reference;
 };
 
 struct StrategyKind {

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// What the `hawx` strategy knows about a point before anything is evaluated: the hawx scores of
+// its units and the accelerator's predicted costs, plus the monotone model that turns a score
+// into an accuracy drop once a few points are measured. The run pipeline implements it from
+// scoring::Scores, scoring::AccuracyPredictor and the accelerator's predictors (app/); search/
+// depends on none of them, and a test can hand the strategy a synthetic one.
+//
+// Promises an implementation keeps:
+// - unit_score(g, 0) == 0 and unit_score(g, c) >= 0: the hawx score a gene adds when it moves
+//   from the exact multiplier to candidate c with every other gene exact. hawx(model) is additive
+//   over genes (DESIGN.md, "The hawx score"), so a point's score is the sum over its genes.
+// - unit_costs(g, c): the predicted change of energy, area and cycles (accuracy NaN) when gene g
+//   moves from exact to c, every other gene exact; negative values are savings. Costs are not
+//   exactly additive (a multiplier type used anywhere adds its area to every PE), so costs() gives
+//   the prediction of a whole point; the strategy calls it for the few points it shortlists.
+// - fit_drop() is monotone: a larger score never predicts a smaller drop.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "search/design_space.h"
+#include "search/objectives.h"
+
+namespace hawx::search {
+
+struct DropSample {
+  double score = 0.0;  // hawx(model) of a measured point
+  double drop = 0.0;   // its measured accuracy drop from the exact design, percentage points
+};
+
+class Guidance {
+ public:
+  virtual ~Guidance() = default;
+  virtual double unit_score(std::size_t gene, std::uint16_t candidate) const = 0;
+  virtual Metrics unit_costs(std::size_t gene, std::uint16_t candidate) const = 0;
+  // Predicted energy, area and cycles of a whole point (accuracy NaN).
+  virtual Metrics costs(const Point& point) const = 0;
+  // A monotone map from hawx(model) to the predicted accuracy drop (percentage points), fitted on
+  // the measured samples (at least two, the exact design's (0, 0) among them).
+  virtual std::function<double(double)> fit_drop(const std::vector<DropSample>& samples) const = 0;
+
+  // The score of a point: the sum of its genes' unit scores.
+  double score(const Point& point) const;
+};
+
+}  // namespace hawx::search

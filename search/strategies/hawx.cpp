@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: MIT
+// `hawx`: the HAWX method as a search strategy (docs/search.md, "The hawx strategy").
+//
+// 1. Predicted front. Every unit (a layer or a filter) and candidate has a hawx score (the error
+//    it adds) and a predicted saving (search/guidance.h). Small spaces (layer level) are
+//    enumerated: the pool is every point that no other point beats in score and in every cost
+//    objective at once (additive predictions). Large spaces (filter level) cannot be: per unit,
+//    the candidates on the upper convex hull of (score, saving) from the exact one are steps; all
+//    units' steps, sorted by saving per unit of score, applied one after another from the exact
+//    design, give a chain of points from exact to "everything that saves", one chain per cost
+//    objective (the greedy of the multiple-choice knapsack). Units whose score buys little saving
+//    come last and are never reached in the useful part of the chain: that is the pruning.
+// 2. Anchors. The exact design, the pool's harshest point and one in between (in log score) are
+//    measured first.
+// 3. Verify and refine, until the budget is spent: the accuracy drop model is refitted on every
+//    measured (score, drop) pair (Guidance::fit_drop, monotone), the cost predictions are scaled
+//    by the median measured/predicted ratio, and the next point is the pool point whose predicted
+//    metrics would add the most hypervolume to the measured front. It stops early when no open
+//    point is predicted to add more than `hawx_stop_gain` of the measured front's hypervolume
+//    (with 0 it spends the budget: when no point promises anything it explores the one whose
+//    score is farthest, in log, from every measured one), or when the pool is measured out.
+// Proposals are sequential (one outstanding point) and deterministic.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <string>
+
+#include "core/errors.h"
+#include "search/guidance.h"
+#include "search/strategy.h"
+
+namespace hawx::search {
+
+double Guidance::score(const Point& point) const {
+  double s = 0.0;
+  for (std::size_t g = 0; g < point.size(); ++g) s += unit_score(g, point[g]);
+  return s;
+}
+
+namespace {
+
+constexpr std::uint64_t kEnumerate = 200000;  // spaces up to this size are enumerated
+
+struct PoolPoint {
+  Point point;
+  double score = 0.0;
+  Metrics costs;  // predicted energy, area, cycles
+  bool proposed = false;
+};
+
+class Hawx final : public Strategy {
+ public:
+  explicit Hawx(const StrategyContext& c)
+      : space_(c.space), options_(c.options), reference_(c.reference) {
+    if (!c.guidance) {
+      throw ConfigError(
+          "strategy 'hawx' needs the hawx scores and predictions: run it through `hawx-cosim run` "
+          "(or give the search a Guidance)");
+    }
+    guidance_ = c.guidance;
+    if (std::find(options_.objectives.begin(), options_.objectives.end(), Objective::kAccuracy) ==
+        options_.objectives.end()) {
+      throw ConfigError("strategy 'hawx' needs accuracy among the search's objectives");
+    }
+    for (Objective o : options_.objectives) {
+      if (o != Objective::kAccuracy) costs_.push_back(o);
+    }
+    build_pool();
+  }
+
+  std::optional<Point> propose() override {
+    if (done() || outstanding_) return std::nullopt;
+    const std::size_t next = choose();
+    if (next == kNone) {
+      exhausted_ = true;
+      return std::nullopt;
+    }
+    pool_[next].proposed = true;
+    outstanding_ = true;
+    ++proposed_;
+    last_ = next;
+    return pool_[next].point;
+  }
+
+  void report(const Point& point, const Outcome& outcome) override {
+    outstanding_ = false;
+    if (point != pool_[last_].point) return;  // not ours; nothing to learn
+    if (!outcome.ok) return;
+    const Metrics m = outcome.best_known();
+    if (std::isnan(m.accuracy)) return;
+    measured_.push_back({last_, m});
+  }
+
+  bool done() const override {
+    return exhausted_ || proposed_ >= options_.budget || proposed_ >= pool_.size();
+  }
+
+  std::size_t pool_size() const { return pool_.size(); }
+
+ private:
+  static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+
+  // Predicted value of cost objective o for a point: the exact design's plus the units' changes.
+  Metrics additive_costs(const Point& p) const {
+    Metrics m = base_;
+    for (std::size_t g = 0; g < p.size(); ++g) {
+      if (p[g] == 0) continue;
+      const Metrics& d = unit_costs_[g][p[g]];
+      m.energy += d.energy;
+      m.area += d.area;
+      m.cycles += d.cycles;
+    }
+    return m;
+  }
+
+  std::vector<double> key_of(double score, const Metrics& costs) const {
+    std::vector<double> v{score};
+    for (Objective o : costs_) v.push_back(value_of(costs, o));
+    return v;
+  }
+
+  void add_to_pool(const Point& p, std::map<Point, std::size_t>& index) {
+    if (index.count(p)) return;
+    index.emplace(p, pool_.size());
+    pool_.push_back({p, guidance_->score(p), additive_costs(p), false});
+  }
+
+  void build_pool() {
+    const std::size_t genes = space_.genes();
+    const std::size_t k = space_.choices();
+    const Point exact = space_.uniform(0);
+    base_ = guidance_->costs(exact);
+    unit_score_.assign(genes, std::vector<double>(k, 0.0));
+    unit_costs_.assign(genes, std::vector<Metrics>(k, Metrics(0, 0, 0, 0)));
+    for (std::size_t g = 0; g < genes; ++g) {
+      for (std::uint16_t c = 1; c < k; ++c) {
+        unit_score_[g][c] = guidance_->unit_score(g, c);
+        Metrics d = guidance_->unit_costs(g, c);
+        for (double* v : {&d.energy, &d.area, &d.cycles}) {
+          if (std::isnan(*v)) *v = 0.0;
+        }
+        unit_costs_[g][c] = d;
+      }
+    }
+    for (double* v : {&base_.energy, &base_.area, &base_.cycles}) {
+      if (std::isnan(*v)) *v = 0.0;
+    }
+    std::map<Point, std::size_t> index;
+    add_to_pool(exact, index);  // pool_[0]: the first anchor, and the accuracy drops' origin
+    const auto size = space_.size();
+    if (size && *size <= kEnumerate) {
+      enumerate(index);
+    } else {
+      for (std::size_t o = 0; o < std::max<std::size_t>(costs_.size(), 1); ++o) chain(o, index);
+    }
+    // Whole-point cost predictions for a pool small enough (they capture what is not additive,
+    // such as the area of a multiplier type used anywhere).
+    if (pool_.size() <= 512) {
+      for (auto& p : pool_) p.costs = guidance_->costs(p.point);
+    }
+  }
+
+  // The non-dominated points in (score, costs) of the whole space.
+  void enumerate(std::map<Point, std::size_t>& index) {
+    struct Candidate {
+      std::vector<double> key;
+      Point point;
+    };
+    std::vector<Candidate> all;
+    Point p = space_.uniform(0);
+    do {
+      double s = 0.0;
+      for (std::size_t g = 0; g < p.size(); ++g) s += unit_score_[g][p[g]];
+      all.push_back({key_of(s, additive_costs(p)), p});
+    } while (space_.next(p));
+    std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+      return a.key != b.key ? a.key < b.key : a.point < b.point;
+    });
+    // Sorted by score first: a point can only be dominated by one kept before it.
+    std::vector<const Candidate*> front;
+    for (const auto& c : all) {
+      const bool beaten = std::any_of(front.begin(), front.end(), [&](const Candidate* f) {
+        return f->key == c.key || dominates(f->key, c.key);
+      });
+      if (!beaten) front.push_back(&c);
+    }
+    for (const Candidate* c : front) add_to_pool(c->point, index);
+  }
+
+  // The greedy chain on cost objective `o` (energy when none is given).
+  void chain(std::size_t o, std::map<Point, std::size_t>& index) {
+    const Objective objective = costs_.empty() ? Objective::kEnergy : costs_[o];
+    struct Step {
+      double slope;  // saving per unit of score (infinite for a free saving)
+      std::size_t gene;
+      std::uint16_t to;
+    };
+    std::vector<Step> steps;
+    for (std::size_t g = 0; g < space_.genes(); ++g) {
+      // Upper convex hull of (score, saving) from the exact candidate.
+      double s0 = 0.0, d0 = 0.0;
+      std::vector<bool> used(space_.choices(), false);
+      for (;;) {
+        double best = -1.0;
+        std::uint16_t pick = 0;
+        for (std::uint16_t c = 1; c < space_.choices(); ++c) {
+          if (used[c]) continue;
+          const double s = unit_score_[g][c];
+          const double d = -value_of(unit_costs_[g][c], objective);
+          if (d <= d0 || s < s0) continue;
+          const double slope =
+              s > s0 ? (d - d0) / (s - s0) : std::numeric_limits<double>::infinity();
+          if (slope > best) {
+            best = slope;
+            pick = c;
+          }
+        }
+        if (pick == 0) break;
+        used[pick] = true;
+        steps.push_back({best, g, pick});
+        s0 = unit_score_[g][pick];
+        d0 = -value_of(unit_costs_[g][pick], objective);
+      }
+    }
+    // Within a gene the hull's slopes fall, so a stable sort keeps each gene's steps in order.
+    std::stable_sort(steps.begin(), steps.end(),
+                     [](const Step& a, const Step& b) { return a.slope > b.slope; });
+    Point p = space_.uniform(0);
+    add_to_pool(p, index);
+    for (const Step& s : steps) {
+      p[s.gene] = s.to;
+      add_to_pool(p, index);
+    }
+  }
+
+  // Predicted metrics of pool point i under the current models.
+  Metrics predicted(std::size_t i, const std::function<double(double)>& drop,
+                    const Metrics& scale) const {
+    Metrics m = pool_[i].costs;
+    m.accuracy = exact_accuracy_ - drop(pool_[i].score) / 100.0;
+    m.energy *= scale.energy;
+    m.area *= scale.area;
+    m.cycles *= scale.cycles;
+    return m;
+  }
+
+  std::vector<double> reference_point() const {
+    Metrics r = reference_;
+    if (std::isnan(r.accuracy)) r.accuracy = 0.0;
+    const Metrics* exact = nullptr;
+    for (const auto& [i, m] : measured_) {
+      if (i == 0) exact = &m;
+    }
+    for (auto [field, o] :
+         {std::pair{&r.energy, Objective::kEnergy}, std::pair{&r.area, Objective::kArea},
+          std::pair{&r.cycles, Objective::kCycles}}) {
+      if (std::isnan(*field)) *field = 1.1 * (exact ? value_of(*exact, o) : value_of(base_, o));
+    }
+    return minimised(r, options_.objectives);
+  }
+
+  static double median(std::vector<double> v) {
+    if (v.empty()) return 1.0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  }
+
+  std::size_t choose() {
+    // Anchors: the exact design, the harshest pool point, one in between.
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < pool_.size(); ++i) {
+      if (!pool_[i].proposed) open.push_back(i);
+    }
+    if (open.empty()) return kNone;
+    if (proposed_ == 0) return 0;
+    if (proposed_ == 1) {
+      return *std::max_element(open.begin(), open.end(), [&](std::size_t a, std::size_t b) {
+        return pool_[a].score < pool_[b].score;
+      });
+    }
+    if (measured_.empty()) return open.front();
+    // The exact design failing is no reason to stop: the best measured accuracy stands in.
+    exact_accuracy_ = 0.0;
+    for (const auto& [i, m] : measured_) {
+      exact_accuracy_ = i == 0 ? m.accuracy : std::max(exact_accuracy_, m.accuracy);
+      if (i == 0) break;
+    }
+    if (proposed_ == 2) return farthest_in_log_score(open);
+
+    // Refine: the drop model and the cost scales from everything measured.
+    std::vector<DropSample> samples{{0.0, 0.0}};
+    for (const auto& [i, m] : measured_) {
+      if (i != 0 && pool_[i].score > 0.0) {
+        samples.push_back({pool_[i].score, 100.0 * (exact_accuracy_ - m.accuracy)});
+      }
+    }
+    const auto drop = samples.size() >= 2
+                          ? guidance_->fit_drop(samples)
+                          : std::function<double(double)>([](double) { return 0.0; });
+    std::vector<double> re, ra, rc;
+    for (const auto& [i, m] : measured_) {
+      const Metrics& p = pool_[i].costs;
+      if (p.energy > 0 && m.energy > 0) re.push_back(m.energy / p.energy);
+      if (p.area > 0 && m.area > 0) ra.push_back(m.area / p.area);
+      if (p.cycles > 0 && m.cycles > 0) rc.push_back(m.cycles / p.cycles);
+    }
+    const Metrics scale(1.0, median(re), median(ra), median(rc));
+
+    const std::vector<double> reference = reference_point();
+    std::vector<std::vector<double>> front;
+    for (const auto& [i, m] : measured_) front.push_back(minimised(m, options_.objectives));
+    {
+      std::vector<std::vector<double>> kept;
+      for (std::size_t k : pareto_front(front)) kept.push_back(front[k]);
+      front = std::move(kept);
+    }
+    const double now = front.empty() ? 0.0 : hypervolume(front, reference);
+    std::size_t best = kNone;
+    double best_gain = 0.0;
+    for (std::size_t i : open) {
+      auto with = front;
+      with.push_back(minimised(predicted(i, drop, scale), options_.objectives));
+      const double gain = hypervolume(with, reference) - now;
+      if (gain > best_gain * (1.0 + 1e-12) + 1e-300) {
+        best_gain = gain;
+        best = i;
+      }
+    }
+    // Nothing promises enough: stop (the predicted front is confirmed), unless there is no
+    // measured front to compare with yet (then explore).
+    const double stop = options_.hawx_stop_gain;
+    if (now > 0.0 && stop > 0.0 && (best == kNone || best_gain <= stop * now)) return kNone;
+    return best != kNone ? best : farthest_in_log_score(open);
+  }
+
+  // The open pool point whose log score is farthest from every measured point's.
+  std::size_t farthest_in_log_score(const std::vector<std::size_t>& open) const {
+    std::size_t best = open.front();
+    double best_distance = -1.0;
+    for (std::size_t i : open) {
+      const double ls = std::log10(std::max(pool_[i].score, 1e-12));
+      double nearest = std::numeric_limits<double>::infinity();
+      for (std::size_t j = 0; j < pool_.size(); ++j) {
+        if (!pool_[j].proposed) continue;
+        nearest = std::min(nearest, std::abs(ls - std::log10(std::max(pool_[j].score, 1e-12))));
+      }
+      if (nearest > best_distance) {
+        best_distance = nearest;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  const DesignSpace& space_;
+  StrategyOptions options_;
+  Metrics reference_;
+  const Guidance* guidance_ = nullptr;
+  std::vector<Objective> costs_;  // the objectives other than accuracy
+  Metrics base_;                  // predicted costs of the exact design
+  std::vector<std::vector<double>> unit_score_;
+  std::vector<std::vector<Metrics>> unit_costs_;
+  std::vector<PoolPoint> pool_;
+  std::vector<std::pair<std::size_t, Metrics>> measured_;  // pool index, measured metrics
+  double exact_accuracy_ = 0.0;
+  std::size_t proposed_ = 0;
+  std::size_t last_ = 0;
+  bool outstanding_ = false;
+  bool exhausted_ = false;
+};
+
+}  // namespace
+}  // namespace hawx::search
+
+HAWX_REGISTER(hawx::search::StrategyKind, hawx, "hawx",
+              "the HAWX method: a predicted front from the hawx scores and cost predictions, "
+              "verified point by point while the accuracy model is refitted (needs guidance)",
+              [](const hawx::search::StrategyContext& c) {
+                return std::unique_ptr<hawx::search::Strategy>(new hawx::search::Hawx(c));
+              })
