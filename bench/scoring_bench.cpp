@@ -13,7 +13,10 @@
 //      its mean absolute error on scoring.held_out_configurations random ones;
 //   5. (--energy N, a study with a systolic: section) the energy predictor, profiled on training
 //      images, against the SystemC array's energy averaged over --energy-images test images, on N
-//      random arrays (shape, column map or multi-unit PEs) and layer-level assignments.
+//      random arrays (shape, column map or multi-unit PEs) and layer-level assignments; with a
+//      simt: section the SIMT energy predictor against the SystemC core the same way, on N random
+//      cores (CUs, resident wavefronts, work-group size, cache) and layer-level or per-filter
+//      assignments.
 // Accuracy is measured on the first --images test images (0: the whole test set).
 // --out DIR appends every (model, configuration, hawx, drop) to DIR/accuracy_vs_hawx.csv, the
 // data of the accuracy-against-hawx(model) plot across the zoo models.
@@ -34,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "app/accelerator.h"
 #include "app/model_setup.h"
 #include "app/study.h"
 #include "rtl/library.h"
@@ -41,6 +45,7 @@
 #include "scoring/energy_predictor.h"
 #include "scoring/profile.h"
 #include "scoring/score.h"
+#include "scoring/simt_energy_predictor.h"
 #include "scoring/statistics.h"
 #include "sim/entry/sc_entry.h"
 #include "sim/systolic/conv.h"
@@ -71,6 +76,32 @@ double seconds_since(Clock::time_point t) {
 double accuracy(const hm::Engine& engine, const hm::Dataset& test, const hm::Assignment& a,
                 int threads) {
   return 100.0 * engine.evaluate(test, a, threads).accuracy();
+}
+
+// An energy predictor against the simulated energy summed over `images` images: relative errors
+// of the total and of the multipliers' switching, the time of the first prediction (the
+// predictor made, its expectations computed) and of a second one (what a search that asks many
+// times pays).
+struct Compared {
+  double total = 0.0, multipliers = 0.0, simulated_nj = 0.0, first_s = 0.0, again_s = 0.0;
+};
+template <class Make, class Energy>
+Compared compare(Make&& make, const hm::Assignment& a, const Energy& simulated,
+                 std::size_t images) {
+  const double n = static_cast<double>(images);
+  Compared c;
+  const auto t1 = Clock::now();
+  const auto predictor = make();
+  const auto p = predictor.predict(a);
+  c.first_s = seconds_since(t1);
+  const auto t2 = Clock::now();
+  predictor.predict(a);
+  c.again_s = seconds_since(t2);
+  c.total = (p.total.total_fj() - simulated.total_fj() / n) / (simulated.total_fj() / n);
+  c.multipliers =
+      (p.total.multipliers_fj - simulated.multipliers_fj / n) / (simulated.multipliers_fj / n);
+  c.simulated_nj = simulated.total_fj() / n / 1e6;
+  return c;
 }
 
 void run(const Options& o, const std::string& config) {
@@ -249,45 +280,85 @@ void run(const Options& o, const std::string& config) {
       sys::EnergyBreakdown simulated;
       const auto t0 = Clock::now();
       for (std::size_t i = 0; i < o.energy_images; ++i) {
-        for (std::size_t l = 0; l < computes.size(); ++l) {
-          const hm::Layer& layer = net.layers[static_cast<std::size_t>(computes[l])];
-          const auto trace = engine.trace_layer(model.test.image(i), a, l);
-          sys::ConvOperands op;
-          op.window = sys::window_of(layer);
-          op.groups = layer.groups;
-          op.filters = layer.filters();
-          op.input = trace.input.data();
-          op.weights = engine.network().conv[static_cast<std::size_t>(trace.layer)].weights;
-          op.bias = engine.network().conv[static_cast<std::size_t>(trace.layer)].bias;
-          op.filter_multiplier = a.filters[l];
-          for (const auto& g : sys::simulate_conv(spec, pes, op).groups)
-            simulated += sys::energy_of(g, tech.tech);
+        for (const auto& r : hawx::app::simulate_systolic(model, i, a, spec, pes)) {
+          for (const auto& g : r.groups) simulated += sys::energy_of(g, tech.tech);
         }
       }
       const double simulation_s = seconds_since(t0);
-      const double n = static_cast<double>(o.energy_images);
-      const auto t1 = Clock::now();
-      const hs::SystolicEnergyPredictor predictor(engine.network(), profile, spec, pes, tech.tech);
-      const hs::EnergyPrediction p = predictor.predict(a);
-      const double prediction_s = seconds_since(t1);
-      // Again with the per-layer expectations known, as a search that asks many times sees it.
-      const auto t2 = Clock::now();
-      predictor.predict(a);
-      const double again_s = seconds_since(t2);
-      const double total =
-          (p.total.total_fj() - simulated.total_fj() / n) / (simulated.total_fj() / n);
-      const double mult =
-          (p.total.multipliers_fj - simulated.multipliers_fj / n) / (simulated.multipliers_fj / n);
-      worst = std::max(worst, std::abs(total));
+      const Compared e = compare(
+          [&] {
+            return hs::SystolicEnergyPredictor(engine.network(), profile, spec, pes, tech.tech);
+          },
+          a, simulated, o.energy_images);
+      worst = std::max(worst, std::abs(e.total));
       std::printf(
           "    %3lldx%-3lld %-10s total %+6.2f %%  multipliers %+6.2f %%  (%.0f nJ/image; "
           "SystemC %.2f s/image, predictor %.3f s, again %.4f s)  %s\n",
           static_cast<long long>(spec.shape.rows), static_cast<long long>(spec.shape.cols),
-          spec.multi_unit ? "multi-unit" : "map", 100 * total, 100 * mult,
-          simulated.total_fj() / n / 1e6, simulation_s / n, prediction_s, again_s,
+          spec.multi_unit ? "multi-unit" : "map", 100 * e.total, 100 * e.multipliers,
+          e.simulated_nj, simulation_s / static_cast<double>(o.energy_images), e.first_s, e.again_s,
           described.c_str());
     }
     std::printf("  energy predictor: largest total error %.2f %% over %d configurations\n",
+                100 * worst, o.energy_trials);
+  }
+
+  // 5'. Energy (a study with a simt: section): random cores and layer-level or per-filter
+  // assignments over the study's candidates, the prediction from the training-image profile
+  // against the SystemC core's energy averaged over the first --energy-images test images.
+  if (study.spec.simt && o.energy_trials > 0) {
+    const auto tech = hawx::app::characterize_options(study.spec.tech, true);
+    std::vector<std::uint16_t> all(c.names.size());
+    std::vector<int> identity(c.names.size());
+    for (std::size_t m = 0; m < all.size(); ++m) {
+      all[m] = static_cast<std::uint16_t>(m);
+      identity[m] = static_cast<int>(m);
+    }
+    const auto units = hawx::app::simt_units(study, c, tech, all);
+    std::mt19937 random(static_cast<unsigned>(study.spec.seed));
+    std::printf(
+        "  SIMT energy predictor vs SystemC (%zu test images; profile: %zu training images)\n",
+        o.energy_images, profile.images);
+    double worst = 0.0;
+    for (int trial = 0; trial < o.energy_trials; ++trial) {
+      hawx::simt::CoreSpec core = study.spec.simt->core;
+      core.compute_units = 1 + static_cast<int>(random() % 4);
+      core.wavefronts_per_cu = random() % 2 ? 8 : 4;
+      core.workgroup_size = random() % 2 ? 128 : 64;
+      core.cache.size_kb = random() % 2 ? 64 : 16;
+      const bool per_filter = trial % 2 == 1;
+      hm::Assignment a = hm::Assignment::uniform(net, 0);
+      std::string described = per_filter ? "per filter" : "";
+      for (auto& layer : a.filters) {
+        const auto choice = static_cast<std::uint16_t>(random() % c.names.size());
+        for (auto& f : layer) {
+          f = per_filter ? static_cast<std::uint16_t>(random() % c.names.size()) : choice;
+        }
+        if (!per_filter) described += (described.empty() ? "" : ",") + c.names[choice];
+      }
+      hawx::simt::EnergyBreakdown simulated;
+      const auto t0 = Clock::now();
+      for (std::size_t i = 0; i < o.energy_images; ++i) {
+        for (const auto& r : hawx::app::simulate_simt(model, i, a, core, units, identity)) {
+          simulated += hawx::simt::energy_of(r, tech.tech);
+        }
+      }
+      const double simulation_s = seconds_since(t0);
+      const Compared e = compare(
+          [&] {
+            return hs::SimtEnergyPredictor(engine.network(), profile, core, units, tech.tech);
+          },
+          a, simulated, o.energy_images);
+      worst = std::max(worst, std::abs(e.total));
+      std::printf(
+          "    %d CU %d wf wg %-3d cache %2.0f kB  total %+6.3f %%  multipliers %+6.2f %%  "
+          "(%.0f nJ/image; SystemC %.2f s/image, predictor %.3f s, again %.4f s)  %s\n",
+          core.compute_units, core.wavefronts_per_cu, core.workgroup_size, core.cache.size_kb,
+          100 * e.total, 100 * e.multipliers, e.simulated_nj,
+          simulation_s / static_cast<double>(o.energy_images), e.first_s, e.again_s,
+          described.c_str());
+    }
+    std::printf("  SIMT energy predictor: largest total error %.3f %% over %d configurations\n",
                 100 * worst, o.energy_trials);
   }
 

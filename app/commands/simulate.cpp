@@ -16,12 +16,12 @@
 // kernel, cycles with the stall breakdown, IPC, energy by component and area, into
 // simulate_stats.json and SIMT_REPORT.csv; --dump-kernel LAYER prints a layer's kernel.
 #include <algorithm>
-#include <cctype>
 #include <iomanip>
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "app/accelerator.h"
 #include "app/commands/commands.h"
 #include "app/model_setup.h"
 #include "app/study.h"
@@ -97,24 +97,6 @@ TopologyRun validate(const Options& o) {
   return run;
 }
 
-// systolic.vcd for one layer: <stem>_<layer>.vcd beside it, the layer's name with every
-// character other than a letter, digit, '-' or '_' as '_' ("/conv1/Conv" -> "conv1_Conv").
-std::filesystem::path layer_vcd(const std::filesystem::path& vcd, const std::string& layer) {
-  std::string name;
-  for (const char ch : layer) {
-    const bool keep = std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
-    if (keep) {
-      name += ch;
-    } else if (!name.empty() && name.back() != '_') {
-      name += '_';
-    }
-  }
-  while (!name.empty() && name.back() == '_') name.pop_back();
-  const std::string stem =
-      vcd.extension() == ".vcd" ? vcd.stem().string() : vcd.filename().string();
-  return vcd.parent_path() / (stem + "_" + name + ".vcd");
-}
-
 std::string fixed(double value, int decimals) {
   std::ostringstream s;
   s << std::fixed << std::setprecision(decimals) << value;
@@ -185,21 +167,6 @@ std::vector<std::string> layer_multipliers(const Options& o, std::size_t layers)
   return names;
 }
 
-sys::ConvOperands layer_operands(const models::Layer& l, const models::LayerTrace& trace,
-                                 const models::QuantizedNetwork& q,
-                                 const std::vector<std::uint16_t>& assignment) {
-  sys::ConvOperands o;
-  o.window = sys::window_of(l);
-  o.groups = l.groups;
-  o.filters = l.filters();
-  o.input = trace.input.data();
-  const auto& qc = q.conv[static_cast<std::size_t>(trace.layer)];
-  o.weights = qc.weights;
-  o.bias = qc.bias;
-  o.filter_multiplier = assignment;
-  return o;
-}
-
 // The config-driven mode on the SIMT core: the study's model layer by layer, each layer's
 // kernel on the core of the config's `simt:` section, its sums checked against the engine's.
 void run_simt(const Options& o, const Study& study) {
@@ -227,7 +194,6 @@ void run_simt(const Options& o, const Study& study) {
   for (const auto& n : unit_names) unit_list += (unit_list.empty() ? "" : ", ") + n;
   const LoadedModel model = load_model(study, c);
   const models::Network& net = model.net();
-  const models::Engine& engine = *model.engine;
   const auto compute = net.compute_layers();
 
   // Per layer and filter, the unit it selects: one per layer (--layers, --multiplier), or the
@@ -308,22 +274,12 @@ void run_simt(const Options& o, const Study& study) {
                       names + ")");
   }
 
-  if (cfg.image >= static_cast<std::int64_t>(model.test.size())) {
-    throw ConfigError("simt.image " + std::to_string(cfg.image) + " is beyond the " +
-                      std::to_string(model.test.size()) + " test images");
-  }
+  check_test_image(model, cfg.image, "simt.image");
   const rtl::CharacterizeOptions tech = characterize_options(study.spec.tech, true);
-  std::vector<simt::SimtUnit> units;
-  for (std::size_t u = 0; u < unit_names.size(); ++u) {
-    const std::size_t i = unit_candidate[u];
-    const rtl::MultiplierSpec spec =
-        i == 0 ? rtl::MultiplierSpec::library(c.is_signed ? "mul8s_exact" : "mul8u_exact")
-               : study.spec.multipliers[i - 1];
-    simt::SimtUnit unit = simt::simt_unit(rtl::characterize(spec, tech));
-    unit.name = unit_names[u];
-    unit.sc_model = spec.builtin.empty() ? spec.design.name : spec.builtin;
-    unit.table = c.tables[i];  // the engine's table, so that the core computes what it computes
-    units.push_back(std::move(unit));
+  const std::vector<simt::SimtUnit> units = simt_units(study, c, tech, unit_candidate);
+  std::vector<int> unit_of_candidate(c.names.size(), -1);
+  for (std::size_t u = 0; u < unit_candidate.size(); ++u) {
+    unit_of_candidate[unit_candidate[u]] = static_cast<int>(u);
   }
   const simt::CoreSpec& core = cfg.core;
   const auto image = static_cast<std::size_t>(cfg.image);
@@ -355,8 +311,8 @@ void run_simt(const Options& o, const Study& study) {
                "  idle %  energy pJ\n";
   StatsTree stats;
   StatsTree& layers_stats = stats.group("simt").group("layers");
-  std::vector<simt::LayerRun> runs;
-  runs.reserve(compute.size());
+  const std::vector<simt::LayerRun> runs =
+      simulate_simt(model, image, assignment, core, units, unit_of_candidate);
   std::vector<simt::ReportRow> rows;
   std::int64_t total_cycles = 0;
   std::uint64_t macs = 0;
@@ -364,20 +320,7 @@ void run_simt(const Options& o, const Study& study) {
   simt::EnergyBreakdown energy;
   for (std::size_t i = 0; i < compute.size(); ++i) {
     const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
-    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
-    simt::LayerOperands operands;
-    operands.shape = simt::shape_of(l);
-    operands.input = trace.input.data();
-    const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
-    operands.weights = qc.weights;
-    operands.bias = qc.bias;
-    operands.filter_unit = layer_units[i];
-    runs.push_back(simt::simulate_layer(core, units, operands));
-    const simt::LayerRun& r = runs.back();
-    if (r.output != trace.accumulators) {
-      throw Error("internal: the SIMT core's sums of layer '" + l.name +
-                  "' differ from the engine's");
-    }
+    const simt::LayerRun& r = runs[i];
     StatsTree& layer_stats = layers_stats.group(l.name);
     simt::report_stats(r, core, layer_stats, &tech.tech);
     const double time_us = static_cast<double>(r.cycles) / core.clock_mhz;
@@ -385,13 +328,7 @@ void run_simt(const Options& o, const Study& study) {
     layer_stats.set("unit", per_layer[i]);
     layer_stats.set("time_us", time_us, "us", "cycles / clock");
     layer_stats.set("average_power_mw", e.total_fj() * 1e-6 / time_us, "mW", "energy / time");
-    energy.multipliers_fj += e.multipliers_fj;
-    energy.alu_fj += e.alu_fj;
-    energy.register_file_fj += e.register_file_fj;
-    energy.local_memory_fj += e.local_memory_fj;
-    energy.cache_fj += e.cache_fj;
-    energy.dram_fj += e.dram_fj;
-    energy.leakage_fj += e.leakage_fj;
+    energy += e;
     total_cycles += r.cycles;
     macs += r.macs;
     all.issue += r.all.issue;
@@ -479,17 +416,13 @@ void run_systolic(const Options& o, const Study& study) {
   for (const auto& name : cfg.multiplier_map) c.index(name);  // before the model is loaded
   const LoadedModel model = load_model(study, c);
   const models::Network& net = model.net();
-  const models::Engine& engine = *model.engine;
   const auto compute = net.compute_layers();
   const std::vector<std::string> per_layer = layer_multipliers(o, compute.size());
   std::vector<std::uint16_t> chosen;
   for (const auto& n : per_layer) chosen.push_back(c.index(n));
   const models::Assignment assignment = models::Assignment::per_layer(net, chosen);
-  if (cfg.image >= static_cast<std::int64_t>(model.test.size())) {
-    throw ConfigError("systolic.image " + std::to_string(cfg.image) + " is beyond the " +
-                      std::to_string(model.test.size()) + " test images");
-  }
-  sys::ArraySpec spec = cfg.array_spec();
+  check_test_image(model, cfg.image, "systolic.image");
+  const sys::ArraySpec spec = cfg.array_spec();
   const rtl::CharacterizeOptions tech = characterize_options(study.spec.tech, true);
   const std::vector<sys::PeMultiplier> multipliers = pe_multipliers(study, c, tech);
   const auto image = static_cast<std::size_t>(cfg.image);
@@ -542,24 +475,11 @@ void run_systolic(const Options& o, const Study& study) {
   std::int64_t macs = 0;
   double energy_fj = 0.0;
   sys::EnergyBreakdown energy;
+  const std::vector<sys::ConvRun> runs =
+      simulate_systolic(model, image, assignment, spec, multipliers);
   for (std::size_t i = 0; i < compute.size(); ++i) {
     const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
-    // One VCD per layer rather than each layer overwriting the last (rtl data path).
-    if (!cfg.vcd.empty()) spec.vcd = layer_vcd(cfg.vcd, l.name);
-    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
-    const sys::ConvOperands operands =
-        layer_operands(l, trace, engine.network(), assignment.filters[i]);
-    // A layer the array cannot hold (an SRAM too small for its folds) names the layer.
-    const sys::ConvRun r = [&] {
-      try {
-        return sys::simulate_conv(spec, multipliers, operands);
-      } catch (const ConfigError& e) {
-        throw ConfigError("layer '" + l.name + "': " + e.what());
-      }
-    }();
-    if (r.ofmap != trace.accumulators) {
-      throw Error("internal: the array's sums of layer '" + l.name + "' differ from the engine's");
-    }
+    const sys::ConvRun& r = runs[i];
     // One GEMM per group (depthwise layers: one per channel), one after another.
     StatsTree& layer_stats = layers_stats.group(l.name);
     sys::LayerCosts cost;
@@ -670,29 +590,10 @@ void run_systolic(const Options& o, const Study& study) {
 // The config-driven mode: the study's model on the accelerator its config describes.
 void run_config(const Options& o) {
   const Study study = load_study(o.config, o.overrides);
-  std::string accelerator = o.accelerator;
-  if (accelerator.empty()) {
-    if (study.spec.simt && study.spec.systolic) {
-      throw ConfigError(o.config +
-                        ": both a systolic: and a simt: section; choose one with --accelerator "
-                        "systolic|simt");
-    }
-    accelerator = study.spec.simt ? "simt" : "systolic";
-  }
-  if (accelerator == "simt") {
-    if (!study.spec.simt) {
-      throw ConfigError(o.config +
-                        ": no simt: section (the SIMT core to simulate: compute_units, units, "
-                        "cache, dram; docs/simt.md)");
-    }
+  if (accelerator_kind(study, o.accelerator, "choose one with --accelerator systolic|simt") ==
+      "simt") {
     run_simt(o, study);
     return;
-  }
-  if (!study.spec.systolic) {
-    throw ConfigError(o.config +
-                      ": no systolic: section (the array to simulate: rows, cols, dataflow, "
-                      "multiplier_map, memory; docs/systolic.md), nor a simt: section (the SIMT "
-                      "core; docs/simt.md)");
   }
   run_systolic(o, study);
 }

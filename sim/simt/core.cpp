@@ -159,7 +159,7 @@ LayerRun simulate_layer(const CoreSpec& spec, const std::vector<SimtUnit>& units
       memory_image(run.launch, o.shape, o.input, o.weights, o.bias, o.filter_unit);
   {
     FreshContext context;
-    sc::SimtTop top("simt", spec, units, run.launch, std::move(memory), run);
+    sc::SimtTop top("simt", spec, units, run.launch, std::move(memory), run, o.record_mul_issues);
     sc_core::sc_start();
     if (top.error()) std::rethrow_exception(top.error());
     const KernelLaunch& k = run.launch;
@@ -197,6 +197,17 @@ EnergyBreakdown energy_of(const LayerRun& run, const rtl::TechSpec& tech) {
                    static_cast<double>(run.cycles) / run.clock_mhz;
   }
   return e;
+}
+
+EnergyBreakdown& EnergyBreakdown::operator+=(const EnergyBreakdown& o) {
+  multipliers_fj += o.multipliers_fj;
+  alu_fj += o.alu_fj;
+  register_file_fj += o.register_file_fj;
+  local_memory_fj += o.local_memory_fj;
+  cache_fj += o.cache_fj;
+  dram_fj += o.dram_fj;
+  leakage_fj += o.leakage_fj;
+  return *this;
 }
 
 AreaBreakdown area_of(const CoreSpec& spec, const std::vector<SimtUnit>& units,

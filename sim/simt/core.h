@@ -123,6 +123,7 @@ struct LayerOperands {
   std::vector<std::int16_t> weights;
   std::vector<std::int32_t> bias;
   std::vector<std::uint16_t> filter_unit;
+  bool record_mul_issues = false;  // fill LayerRun::mul_issues
 };
 
 enum class Stall : int { kMemory, kDependency, kControl, kBarrier, kIdle };
@@ -178,6 +179,16 @@ struct LayerRun {
   LaneActivity total;
   std::vector<std::uint64_t> unit_operations;  // per unit type
   std::vector<double> unit_energy_fj;
+  // With LayerOperands::record_mul_issues: every mul instruction in the order its CU issued it,
+  // with the wavefront's active work-items. Like all timing it depends on the kernel, not on the
+  // operand values or the units selected (the SIMT energy predictor replays it).
+  struct MulIssue {
+    std::int64_t workgroup = 0;
+    std::int32_t wavefront = 0;  // within the work-group
+    std::int32_t cu = 0;
+    std::uint64_t mask = 0;  // active work-items
+  };
+  std::vector<MulIssue> mul_issues;
   // For leakage (energy_of): the clock, the PEs, and the area of the units each PE carries.
   double clock_mhz = 0.0;
   std::int64_t pes = 0;
@@ -209,6 +220,7 @@ struct EnergyBreakdown {
     return multipliers_fj + alu_fj + register_file_fj + local_memory_fj + cache_fj + dram_fj +
            leakage_fj;
   }
+  EnergyBreakdown& operator+=(const EnergyBreakdown& other);
 };
 EnergyBreakdown energy_of(const LayerRun& run, const rtl::TechSpec& tech);
 

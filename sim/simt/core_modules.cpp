@@ -156,6 +156,8 @@ void ComputeUnit::dispatch() {
     for (int w = 0; w < per_group; ++w) {
       Wavefront wf;
       wf.slot = slot;
+      wf.workgroup = g;
+      wf.index = w;
       wf.mask = full_mask(wavefront_size_);
       wf.fetch_ready = time_;
       wf.regs.assign(static_cast<std::size_t>(kRegisters * wavefront_size_), 0);
@@ -314,6 +316,9 @@ void ComputeUnit::issue(std::size_t index) {
       break;
     }
     case OpClass::kMul:
+      if (shared_.record_mul_issues) {
+        run.mul_issues.push_back({w.workgroup, w.index, index_, w.mask});
+      }
       execute_mul(w, i);
       set_ready(spec_.latency.mul, false);
       break;
@@ -621,7 +626,7 @@ void ComputeUnit::local_access(Wavefront& w, const Instruction& i, bool store) {
 
 SimtTop::SimtTop(const sc_core::sc_module_name& name, const CoreSpec& spec,
                  const std::vector<SimtUnit>& units, const KernelLaunch& launch,
-                 std::vector<std::uint8_t> memory, LayerRun& run)
+                 std::vector<std::uint8_t> memory, LayerRun& run, bool record_mul_issues)
     : sc_core::sc_module(name),
       spec_(spec),
       period_(std::round(1e6 / spec.clock_mhz), sc_core::SC_PS),
@@ -635,6 +640,7 @@ SimtTop::SimtTop(const sc_core::sc_module_name& name, const CoreSpec& spec,
   shared_.memory = &memory_;
   shared_.cache = &cache_;
   shared_.run = &run;
+  shared_.record_mul_issues = record_mul_issues;
   const int per_group = launch.workgroup_size() / spec.wavefront_size;
   int resident = spec.wavefronts_per_cu / per_group;
   if (launch.local_bytes_per_group > 0) {

@@ -90,6 +90,7 @@ struct Shared {
   std::int64_t next_workgroup = 0;
   int resident_workgroups = 0;  // per CU
   LayerRun* run = nullptr;      // statistics
+  bool record_mul_issues = false;
 };
 
 class ComputeUnit : public sc_core::sc_module {
@@ -113,6 +114,8 @@ class ComputeUnit : public sc_core::sc_module {
   };
   struct Wavefront {
     int slot = 0;
+    std::int64_t workgroup = 0;  // of the launch
+    int index = 0;               // within its work-group
     int pc = 0;
     std::uint64_t mask = 0;
     std::vector<std::pair<int, std::uint64_t>> stack;  // (reconvergence pc, waiting items)
@@ -172,7 +175,7 @@ class SimtTop : public sc_core::sc_module {
   SC_HAS_PROCESS(SimtTop);
   SimtTop(const sc_core::sc_module_name& name, const CoreSpec& spec,
           const std::vector<SimtUnit>& units, const KernelLaunch& launch,
-          std::vector<std::uint8_t> memory, LayerRun& run);
+          std::vector<std::uint8_t> memory, LayerRun& run, bool record_mul_issues = false);
   const std::vector<std::uint8_t>& memory() const { return memory_; }
   // What the thread threw (a hawx::Error from the interpreter), to rethrow outside SystemC, which
   // would otherwise turn it into an sc_report.

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: MIT
+#include "scoring/simt_energy_predictor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_map>
+
+#include "core/errors.h"
+#include "scoring/operand_points.h"
+
+namespace hawx::scoring {
+namespace {
+
+// How the activation a unit sees changes from its last operation to this one.
+enum class Change : std::uint32_t {
+  kZeroToZero,   // both 0: padding, or the unit's first operation (inputs start at 0) on padding
+  kToZero,       // an activation, then padding
+  kFromZero,     // padding or the first operation, then an activation
+  kSame,         // the same input position: a' = a
+  kNeighbour,    // the next position of a row, as the profiled transitions
+  kIndependent,  // any other position
+};
+
+}  // namespace
+
+struct SimtEnergyPredictor::Schedule {
+  simt::LayerRun run;  // counts and mul issue order of the kernel on zero operands
+};
+
+// A layer's activations as the expectations need them.
+struct SimtEnergyPredictor::LayerOperands {
+  std::vector<Point> activations;  // P(a) of non-padding positions
+  std::vector<Point> coarse;       // the same, fewer points (independent pairs, b' != b)
+  std::vector<Point> neighbours;   // P(a' -> a) between neighbouring positions, all pairs
+};
+
+// One unit's expected energies on one layer's activations, per (change, b', b).
+struct SimtEnergyPredictor::UnitExpectations {
+  const LayerOperands* operands = nullptr;
+  const rtl::SwitchingEnergyModel* model = nullptr;
+  std::unordered_map<std::uint32_t, double> known;
+
+  double energy(Change change, unsigned bp, unsigned b) {
+    const std::uint32_t key = (static_cast<std::uint32_t>(change) << 16) | (bp << 8) | b;
+    const auto it = known.find(key);
+    if (it != known.end()) return it->second;
+    const auto e = [&](unsigned a0, unsigned a1) {
+      return model->energy_fj(static_cast<std::uint8_t>(a0), static_cast<std::uint8_t>(bp),
+                              static_cast<std::uint8_t>(a1), static_cast<std::uint8_t>(b));
+    };
+    double sum = 0.0;
+    switch (change) {
+      case Change::kZeroToZero:
+        sum = e(0, 0);
+        break;
+      case Change::kToZero:
+        for (const Point& a : operands->activations) sum += a.p * e(a.index, 0);
+        break;
+      case Change::kFromZero:
+        for (const Point& a : operands->activations) sum += a.p * e(0, a.index);
+        break;
+      case Change::kSame:
+        if (bp != b) {
+          for (const Point& a : operands->activations) sum += a.p * e(a.index, a.index);
+        }
+        break;
+      case Change::kNeighbour:
+        for (const Point& t : operands->neighbours) sum += t.p * e(t.index >> 8, t.index & 0xFF);
+        break;
+      case Change::kIndependent: {
+        // A held weight is the common case (one filter's wavefronts at one tap); a change of
+        // weight with an independent activation is rarer and gets fewer points.
+        const auto& points = bp == b ? operands->activations : operands->coarse;
+        for (const Point& x : points) {
+          for (const Point& y : points) sum += x.p * y.p * e(x.index, y.index);
+        }
+        break;
+      }
+    }
+    known.emplace(key, sum);
+    return sum;
+  }
+};
+
+SimtEnergyPredictor::SimtEnergyPredictor(const models::QuantizedNetwork& network,
+                                         const Profile& profile, simt::CoreSpec core,
+                                         std::vector<simt::SimtUnit> units, rtl::TechSpec tech)
+    : network_(network),
+      profile_(profile),
+      core_(std::move(core)),
+      units_(std::move(units)),
+      tech_(std::move(tech)) {
+  core_.validate();
+  if (units_.empty()) throw ConfigError("the SIMT energy predictor needs the unit types");
+  const std::size_t layers = network_.net.compute_layers().size();
+  if (profile_.layers.size() != layers) {
+    throw Error("the profile has " + std::to_string(profile_.layers.size()) +
+                " layers; the network has " + std::to_string(layers));
+  }
+  for (const LayerProfile& l : profile_.layers) {
+    if (l.transitions.size() != 65536) {
+      throw Error("the profile of layer '" + l.name + "' has no operand transitions");
+    }
+  }
+}
+
+SimtEnergyPredictor::~SimtEnergyPredictor() = default;
+
+const SimtEnergyPredictor::Schedule& SimtEnergyPredictor::schedule(std::size_t layer,
+                                                                   bool uniform) const {
+  auto& slot = schedules_[{layer, uniform}];
+  if (slot) return *slot;
+  const models::Layer& l =
+      network_.net.layers[static_cast<std::size_t>(network_.net.compute_layers()[layer])];
+  simt::LayerOperands o;
+  o.shape = simt::shape_of(l);
+  const std::vector<std::int16_t> input(
+      static_cast<std::size_t>(o.shape.channels) * o.shape.height * o.shape.width, 0);
+  o.input = input.data();
+  o.weights.assign(static_cast<std::size_t>(o.shape.filters) * o.shape.taps(), 0);
+  // Two selects that differ give the per-filter kernel; the unit chosen changes no timing.
+  for (int f = 0; f < o.shape.filters; ++f) {
+    o.filter_unit.push_back(static_cast<std::uint16_t>(uniform ? 0 : f % 2));
+  }
+  o.record_mul_issues = true;
+  simt::CoreSpec lut = core_;
+  lut.data_path = simt::DataPath::kLut;
+  auto s = std::make_unique<Schedule>();
+  s->run = simt::simulate_layer(lut, {units_.front(), units_.front()}, o);
+  s->run.output = {};
+  s->run.lanes = {};
+  slot = std::move(s);
+  return *slot;
+}
+
+const SimtEnergyPredictor::LayerOperands& SimtEnergyPredictor::operands(std::size_t layer) const {
+  auto& slot = operands_[layer];
+  if (slot) return *slot;
+  const models::Layer& l =
+      network_.net.layers[static_cast<std::size_t>(network_.net.compute_layers()[layer])];
+  const simt::LayerShape s = simt::shape_of(l);
+  // The share of (output position, tap) reads that land on padding: zeros the profiled
+  // histogram counts, which the replay places exactly.
+  std::int64_t padding = 0;
+  for (int oy = 0; oy < s.out_h(); ++oy) {
+    for (int ky = 0; ky < s.kernel_h; ++ky) {
+      const int y = oy * s.stride_h + ky * s.dilation_h;
+      const bool row_pad = y < s.pad_top || y >= s.pad_top + s.height;
+      for (int ox = 0; ox < s.out_w(); ++ox) {
+        for (int kx = 0; kx < s.kernel_w; ++kx) {
+          const int x = ox * s.stride_w + kx * s.dilation_w;
+          padding += row_pad || x < s.pad_left || x >= s.pad_left + s.width;
+        }
+      }
+    }
+  }
+  const double pad_share =
+      static_cast<double>(padding) / static_cast<double>(s.pixels() * s.kernel_h * s.kernel_w);
+  const LayerProfile& lp = profile_.layers[layer];
+  std::vector<double> counts(256);
+  double total = 0.0;
+  for (std::size_t v = 0; v < 256; ++v) total += counts[v] = static_cast<double>(lp.operands[v]);
+  counts[0] = std::max(0.0, counts[0] - pad_share * total);
+  auto o = std::make_unique<LayerOperands>();
+  o->activations = reduce(counts, 32, 16);
+  o->coarse = reduce(counts, 12, 4);
+  std::vector<double> pairs(65536);
+  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = static_cast<double>(lp.transitions[i]);
+  o->neighbours = reduce(pairs, 256, 64);
+  slot = std::move(o);
+  return *slot;
+}
+
+SimtEnergyPredictor::UnitExpectations& SimtEnergyPredictor::expectations(std::size_t layer,
+                                                                         std::size_t unit) const {
+  auto& slot = expectations_[{layer, unit}];
+  if (!slot) {
+    slot = std::make_unique<UnitExpectations>();
+    slot->operands = &operands(layer);
+    slot->model = &units_[unit].energy;
+  }
+  return *slot;
+}
+
+SimtEnergyPrediction SimtEnergyPredictor::predict(const models::Assignment& assignment,
+                                                  const std::vector<std::uint16_t>& carried) const {
+  const auto start = std::chrono::steady_clock::now();
+  const models::Network& net = network_.net;
+  const std::vector<int> computes = net.compute_layers();
+  if (assignment.filters.size() != computes.size()) {
+    throw ConfigError("an assignment of " + std::to_string(assignment.filters.size()) +
+                      " layers; the network has " + std::to_string(computes.size()));
+  }
+  std::vector<bool> is_carried(units_.size(), carried.empty());
+  double units_area = 0.0;
+  for (const std::uint16_t u : carried) {
+    if (u >= units_.size()) {
+      throw ConfigError("the SIMT core carries unit " + std::to_string(u) + "; there are " +
+                        std::to_string(units_.size()) + " unit types");
+    }
+    is_carried[u] = true;
+  }
+  for (std::size_t u = 0; u < units_.size(); ++u) {
+    if (is_carried[u]) units_area += units_[u].area_um2;
+  }
+  const bool sign_magnitude = network_.format == models::OperandFormat::kSignMagnitude;
+  const int pes = core_.pes_per_cu;
+  const int size = core_.wavefront_size;
+
+  SimtEnergyPrediction out;
+  for (std::size_t c = 0; c < computes.size(); ++c) {
+    const models::Layer& l = net.layers[static_cast<std::size_t>(computes[c])];
+    const std::vector<std::uint16_t>& select = assignment.filters[c];
+    if (select.size() != static_cast<std::size_t>(l.filters())) {
+      throw ConfigError("the assignment gives layer '" + l.name + "' " +
+                        std::to_string(select.size()) + " filters; it has " +
+                        std::to_string(l.filters()));
+    }
+    for (std::size_t f = 0; f < select.size(); ++f) {
+      if (select[f] >= units_.size() || !is_carried[select[f]]) {
+        throw ConfigError("filter " + std::to_string(f) + " of layer '" + l.name +
+                          "' selects unit " + std::to_string(select[f]) +
+                          ", a type the SIMT core's PEs do not carry");
+      }
+    }
+    const bool uniform =
+        std::all_of(select.begin(), select.end(), [&](auto u) { return u == select.front(); });
+    const Schedule& sched = schedule(c, uniform);
+    const simt::KernelLaunch& k = sched.run.launch;
+    const simt::LayerShape s = simt::shape_of(l);
+    const auto& weights = network_.conv[static_cast<std::size_t>(computes[c])].weights;
+    const std::int64_t hp = s.padded_h(), wp = s.padded_w(), ow = s.out_w();
+    const std::int64_t taps_per_channel = std::int64_t{s.kernel_h} * s.kernel_w;
+    const std::int64_t channels_per_group = s.channels / s.groups;
+    const std::int64_t filters_per_group = s.filters / s.groups;
+    const std::int64_t per_group = k.workgroup_size() / size;
+    std::vector<UnitExpectations*> expect(units_.size(), nullptr);
+    for (std::size_t u = 0; u < units_.size(); ++u) {
+      if (is_carried[u]) expect[u] = &expectations(c, u);
+    }
+    // Per wavefront, the muls it has issued (its next tap); per CU, lane and unit, the input
+    // position (-1: a zero, padding or nothing yet) and weight pattern the unit holds.
+    std::vector<std::int64_t> next_tap(static_cast<std::size_t>(k.workgroups() * per_group), 0);
+    struct Held {
+      std::int64_t position = -1;
+      unsigned b = 0;
+    };
+    std::vector<Held> held(static_cast<std::size_t>(core_.compute_units) * pes * units_.size());
+    double energy = 0.0;
+    std::uint64_t operations = 0;
+    for (const auto& issue : sched.run.mul_issues) {
+      const std::int64_t t =
+          next_tap[static_cast<std::size_t>(issue.workgroup * per_group + issue.wavefront)]++;
+      const std::int64_t gx = issue.workgroup % k.groups_x(), gy = issue.workgroup / k.groups_x();
+      const std::int64_t ci = t / taps_per_channel;
+      const std::int64_t ky = t % taps_per_channel / s.kernel_w, kx = t % s.kernel_w;
+      for (int it = 0; it < size; ++it) {
+        if (!((issue.mask >> it) & 1)) continue;
+        const std::int64_t lid = std::int64_t{issue.wavefront} * size + it;
+        const std::int64_t m = gx * k.group_x + lid % k.group_x;
+        const std::int64_t n = gy * k.group_y + lid / k.group_x;
+        const std::size_t unit = select[static_cast<std::size_t>(n)];
+        const unsigned b =
+            operand_pattern(weights[static_cast<std::size_t>(n * k.k + t)], sign_magnitude);
+        const std::int64_t channel = n / filters_per_group * channels_per_group + ci;
+        const std::int64_t y = m / ow * s.stride_h + ky * s.dilation_h;
+        const std::int64_t x = m % ow * s.stride_w + kx * s.dilation_w;
+        const bool pad = y < s.pad_top || y >= s.pad_top + s.height || x < s.pad_left ||
+                         x >= s.pad_left + s.width;
+        const std::int64_t position = pad ? -1 : (channel * hp + y) * wp + x;
+        const std::size_t lane = static_cast<std::size_t>(issue.cu * pes + it % pes);
+        Held& h = held[lane * units_.size() + unit];
+        Change change;
+        if (h.position < 0) {
+          change = pad ? Change::kZeroToZero : Change::kFromZero;
+        } else if (pad) {
+          change = Change::kToZero;
+        } else if (h.position == position) {
+          change = Change::kSame;
+        } else if (h.position / wp == position / wp &&
+                   std::abs(h.position - position) == s.stride_w) {
+          change = Change::kNeighbour;
+        } else {
+          change = Change::kIndependent;
+        }
+        energy += expect[unit]->energy(change, h.b, b);
+        h = {position, b};
+        ++operations;
+      }
+    }
+    SimtPredictedLayer pl;
+    pl.name = l.name;
+    pl.run = sched.run;
+    pl.run.mul_issues = {};
+    pl.run.total = {};
+    pl.run.total.operations = operations;
+    pl.run.total.energy_fj = energy;
+    pl.run.units_area_per_pe_um2 = units_area;
+    pl.run.unit_operations = {};
+    pl.run.unit_energy_fj = {};
+    pl.energy = simt::energy_of(pl.run, tech_);
+    pl.cycles = pl.run.cycles;
+    out.total += pl.energy;
+    out.cycles += pl.cycles;
+    out.layers.push_back(std::move(pl));
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+simt::AreaBreakdown predict_simt_area(const simt::CoreSpec& core,
+                                      const std::vector<simt::SimtUnit>& units,
+                                      const rtl::TechSpec& tech,
+                                      const std::vector<std::uint16_t>& carried) {
+  if (carried.empty()) return simt::area_of(core, units, tech);
+  std::vector<simt::SimtUnit> present;
+  for (const std::uint16_t u : carried) present.push_back(units.at(u));
+  return simt::area_of(core, present, tech);
+}
+
+}  // namespace hawx::scoring
