@@ -376,7 +376,7 @@ EnergyPrediction SystolicEnergyPredictor::predict(const models::Assignment& assi
       run.filter_reads = filter_reads;
       run.ofmap_reads = ofmap;
       run.ofmap_writes = ofmap;
-      run.register_bits = rows * cols * (16 * static_cast<std::int64_t>(units) + 32);
+      run.register_bits = systolic::clocked_register_bits(rows * cols);
       run.pe_count = rows * cols;
       run.clock_mhz = spec_.clock_mhz;
       for (std::int64_t j = 0; j < cols; ++j) {

@@ -475,8 +475,7 @@ ArrayRun simulate_gemm(const ArraySpec& spec, const std::vector<PeMultiplier>& m
   run.filter_reads = top->filters().reads();
   run.ofmap_reads = top->ofmap().reads();
   run.ofmap_writes = top->ofmap().writes();
-  run.register_bits =
-      schedule.rows * schedule.cols * (16 * static_cast<std::int64_t>(schedule.units()) + 32);
+  run.register_bits = clocked_register_bits(schedule.rows * schedule.cols);
   run.pe_count = schedule.rows * schedule.cols;
   run.clock_mhz = spec.clock_mhz;
   for (std::int64_t j = 0; j < schedule.cols; ++j) {

@@ -179,8 +179,7 @@ struct ArrayRun {
   // DRAM traffic (0 with ideal memory).
   std::uint64_t dram_read_bytes = 0;
   std::uint64_t dram_write_bytes = 0;
-  // Pipeline register bits of the whole array, clocked every cycle: per PE an 8-bit a and b
-  // register per multiplier unit and the 32-bit partial-sum register.
+  // Pipeline register bits of the whole array clocked every cycle (clocked_register_bits).
   std::int64_t register_bits = 0;
   // For leakage: the area of every multiplier unit of every PE (multi-unit PEs: all of their
   // units, active or idle), the number of PEs and the clock the cycles run at.
@@ -204,6 +203,13 @@ struct FoldEfficiency {
   double compute_util_percent = 0.0;
 };
 FoldEfficiency fold_efficiency(const std::vector<ArrayRun>& runs);
+
+// The pipeline register bits of an array of `pes` PEs that are clocked every cycle: per PE the
+// 8-bit a and b registers of its multiplier unit and the 32-bit partial-sum register. A
+// multi-unit PE has a and b registers per unit, but only the selected unit's are clocked: the
+// idle units' are clock-gated (they keep their stationary operand), so idle units cost their
+// leakage (area) and no dynamic energy.
+inline std::int64_t clocked_register_bits(std::int64_t pes) { return pes * (16 + 32); }
 
 // Energy of a run by component, with the technology's constants (rtl/tech.h): the multipliers'
 // switching energy from their operand streams; one accumulation per MAC; the PEs' pipeline
