@@ -58,6 +58,10 @@ Study load_study(const fs::path& file, const std::vector<std::string>& overrides
     s.scoring = scoring::ScoringSpec::read(root.section(
         "scoring", "profiling, hawx scores and the accuracy predictor (docs/scoring.md)"));
   }
+  if (root.has("search")) {
+    s.search = search::SearchSpec::read(root.section(
+        "search", "the design space, strategies and objectives of `run` (docs/search.md)"));
+  }
   study.document->finish();
   return study;
 }

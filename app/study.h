@@ -15,6 +15,7 @@
 #include "models/engine/model_spec.h"
 #include "rtl/characterize.h"
 #include "scoring/spec.h"
+#include "search/search_spec.h"
 #include "sim/simt/simt_config.h"
 #include "sim/systolic/array_config.h"
 
@@ -30,6 +31,7 @@ struct StudySpec {
   std::optional<systolic::SystolicConfig> systolic;  // the array `simulate CONFIG` runs
   std::optional<simt::SimtConfig> simt;              // the SIMT core `simulate CONFIG` runs
   std::optional<scoring::ScoringSpec> scoring;       // `score CONFIG`'s settings (defaults: absent)
+  std::optional<search::SearchSpec> search;          // `run`'s search stages (absent: none run)
 };
 
 struct Study {

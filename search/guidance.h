@@ -9,10 +9,13 @@
 // - unit_score(g, 0) == 0 and unit_score(g, c) >= 0: the hawx score a gene adds when it moves
 //   from the exact multiplier to candidate c with every other gene exact. hawx(model) is additive
 //   over genes (DESIGN.md, "The hawx score"), so a point's score is the sum over its genes.
-// - unit_costs(g, c): the predicted change of energy, area and cycles (accuracy NaN) when gene g
-//   moves from exact to c, every other gene exact; negative values are savings. Costs are not
-//   exactly additive (a multiplier type used anywhere adds its area to every PE), so costs() gives
-//   the prediction of a whole point; the strategy calls it for the few points it shortlists.
+// - costs(point): the predicted energy, area and cycles (accuracy NaN) of a point on the hardware
+//   it needs. Costs are not additive over genes: hardware that carries another multiplier type
+//   costs area, leakage and register clocking in every PE whichever genes use it.
+//   costs_on(point, carried) prices the point on hardware carrying the candidates marked in
+//   `carried` (a superset of those the point uses), where what each gene changes is additive
+//   enough to rank genes by it. Both must be cheap: the strategy calls them for every point of a
+//   small space and for every gene of a large one.
 // - fit_drop() is monotone: a larger score never predicts a smaller drop.
 #pragma once
 
@@ -35,9 +38,10 @@ class Guidance {
  public:
   virtual ~Guidance() = default;
   virtual double unit_score(std::size_t gene, std::uint16_t candidate) const = 0;
-  virtual Metrics unit_costs(std::size_t gene, std::uint16_t candidate) const = 0;
   // Predicted energy, area and cycles of a whole point (accuracy NaN).
   virtual Metrics costs(const Point& point) const = 0;
+  // The same on hardware carrying the candidates c with carried[c] (default: as costs()).
+  virtual Metrics costs_on(const Point& point, const std::vector<bool>& carried) const;
   // A monotone map from hawx(model) to the predicted accuracy drop (percentage points), fitted on
   // the measured samples (at least two, the exact design's (0, 0) among them).
   virtual std::function<double(double)> fit_drop(const std::vector<DropSample>& samples) const = 0;

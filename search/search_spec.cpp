@@ -110,9 +110,14 @@ SearchSpec SearchSpec::read(const config::Section& s) {
                       "the budget)"));
   spec.accelerator = s.read(Param<std::string>("accelerator")
                                 .def("")
-                                .one_of({"", "systolic", "simt"})
-                                .doc("whose energy, area and cycles the search weighs; empty: the "
-                                     "one accelerator section the study has"));
+                                .doc("systolic or simt: whose energy, area and cycles the search "
+                                     "weighs; empty: the one accelerator section the study has"));
+  if (!spec.accelerator.empty() && spec.accelerator != "systolic" && spec.accelerator != "simt") {
+    s.fail("accelerator",
+           "expected systolic or simt (or nothing: the one the study describes), "
+           "got '" +
+               spec.accelerator + "'");
+  }
   spec.simulate = s.read(Param<std::string>("costs")
                              .def("simulate")
                              .one_of({"simulate", "predict"})

@@ -1,18 +1,21 @@
 // SPDX-License-Identifier: MIT
 // `hawx-cosim run CONFIG`: the whole study. Stages run in order and each writes what it measured
 // into the stats tree; the resolved config and the stats land in the results folder.
-// Implemented so far: config validation, the dataset stage, multiplier characterisation and the
-// accuracy of the int8 model with each candidate in every layer.
+// Stages: config validation, the dataset, multiplier characterisation, the accuracy of the int8
+// model with each candidate in every layer, and with a `search:` section profile, score, search,
+// verify and report (app/search_stage.h).
 #include <chrono>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "app/commands/commands.h"
 #include "app/model_setup.h"
 #include "app/multiplier_table.h"
+#include "app/search_stage.h"
 #include "app/study.h"
 #include "core/progress.h"
 #include "core/stats.h"
@@ -44,6 +47,25 @@ void print_dataset_table(const models::DatasetSpec& spec, const StatsTree& stats
   }
 }
 
+void print_tables(const Study& study, const StatsTree& stats,
+                  const std::vector<rtl::Characterization>& multipliers,
+                  const std::vector<std::pair<std::string, models::Evaluation>>& accuracy) {
+  print_dataset_table(study.spec.dataset, stats);
+  if (!multipliers.empty()) {
+    std::cout << "multipliers (tech " << study.spec.tech.filename().string() << ")\n";
+    print_multiplier_table(std::cout, multipliers);
+  }
+  if (!accuracy.empty()) {
+    std::cout << "accuracy of " << study.spec.model->onnx.filename().string()
+              << " (int8, the multiplier in every layer)\n";
+    for (const auto& [name, e] : accuracy) {
+      std::cout << "  " << std::left << std::setw(18) << name << std::right << std::fixed
+                << std::setprecision(2) << std::setw(7) << 100.0 * e.accuracy() << "%\n";
+    }
+    std::cout << std::defaultfloat;
+  }
+}
+
 void run_study(const ConfigOptions& options) {
   const Study study = load_study(options.config, options.overrides);
   const fs::path out = output_dir(study, options.out);
@@ -54,6 +76,7 @@ void run_study(const ConfigOptions& options) {
   spdlog::info("study '{}': results in {}", study.spec.name, out.string());
 
   StatsTree stats;
+  bool printed = false;  // the tables, printed before the search stages (they take longer)
   StatsTree& run = stats.group("run");
   run.set("study", study.spec.name);
   run.set("config", fs::absolute(options.config).string());
@@ -92,6 +115,7 @@ void run_study(const ConfigOptions& options) {
 
   // Stage: accuracy, each candidate multiplier in every layer of the int8 model.
   std::vector<std::pair<std::string, models::Evaluation>> accuracy;
+  std::optional<SearchStageResult> searched;
   if (study.spec.model) {
     const Candidates c = candidates(study, multipliers);
     const LoadedModel model = load_model(study, c);
@@ -115,29 +139,34 @@ void run_study(const ConfigOptions& options) {
     csv << "multiplier,top1,images\n";
     for (const auto& [name, e] : accuracy)
       csv << name << "," << e.accuracy() << "," << e.images << "\n";
+    print_tables(study, stats, multipliers, accuracy);
+    printed = true;
+
+    // Stages: profile, score, search, verify, report.
+    if (study.spec.search) {
+      searched = run_search_stages(study, c, model, multipliers, accuracy.front().second.accuracy(),
+                                   out, stats, 2);
+    }
+  } else if (study.spec.search) {
+    throw ConfigError(options.config + ": a search needs a model (the `model:` section)");
   }
 
   stats.write_json(out / "stats.json");
   stats.write_csv(out / "stats.csv");
-  print_dataset_table(study.spec.dataset, stats);
-  if (!multipliers.empty()) {
-    std::cout << "multipliers (tech " << study.spec.tech.filename().string() << ")\n";
-    print_multiplier_table(std::cout, multipliers);
-  }
-  if (!accuracy.empty()) {
-    std::cout << "accuracy of " << study.spec.model->onnx.filename().string()
-              << " (int8, the multiplier in every layer)\n";
-    for (const auto& [name, e] : accuracy) {
-      std::cout << "  " << std::left << std::setw(18) << name << std::right << std::fixed
-                << std::setprecision(2) << std::setw(7) << 100.0 * e.accuracy() << "%\n";
-    }
-  }
+  if (!printed) print_tables(study, stats, multipliers, accuracy);
   std::cout << "stages run: config, dataset" << (multipliers.empty() ? "" : ", multipliers")
-            << (accuracy.empty() ? "" : ", accuracy") << "\n"
+            << (accuracy.empty() ? "" : ", accuracy")
+            << (searched ? ", profile, score, search, verify, report" : "") << "\n"
             << "results: " << (out / "resolved_config.yaml").string() << ", "
             << (out / "stats.json").string() << ", " << (out / "stats.csv").string()
             << (multipliers.empty() ? "" : ", " + (out / "multipliers.csv").string())
-            << (accuracy.empty() ? "" : ", " + (out / "accuracy.csv").string()) << "\n";
+            << (accuracy.empty() ? "" : ", " + (out / "accuracy.csv").string())
+            << (searched ? ", " + (out / "results.db").string() : "") << "\n";
+  if (searched) {
+    std::cout << "report: " << searched->report.summary.string() << " ("
+              << searched->report.plots.size() << " plots in " << searched->report.folder.string()
+              << ")\n";
+  }
 }
 
 }  // namespace

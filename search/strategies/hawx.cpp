@@ -2,14 +2,15 @@
 // `hawx`: the HAWX method as a search strategy (docs/search.md, "The hawx strategy").
 //
 // 1. Predicted front. Every unit (a layer or a filter) and candidate has a hawx score (the error
-//    it adds) and a predicted saving (search/guidance.h). Small spaces (layer level) are
-//    enumerated: the pool is every point that no other point beats in score and in every cost
-//    objective at once (additive predictions). Large spaces (filter level) cannot be: per unit,
-//    the candidates on the upper convex hull of (score, saving) from the exact one are steps; all
-//    units' steps, sorted by saving per unit of score, applied one after another from the exact
-//    design, give a chain of points from exact to "everything that saves", one chain per cost
-//    objective (the greedy of the multiple-choice knapsack). Units whose score buys little saving
-//    come last and are never reached in the useful part of the chain: that is the pruning.
+//    it adds), and the guidance predicts what a point costs (search/guidance.h). Small spaces
+//    (layer level) are enumerated: the pool is every point that no other point beats in score
+//    and in every cost objective at once. Large spaces (filter level) cannot be: for each set of
+//    multiplier types the hardware may carry, every gene starts on its least-scored candidate of
+//    the set; per gene, the candidates on the upper convex hull of (score, saving), priced on that
+//    hardware, are steps; all genes' steps, sorted by saving per unit of score, applied one after
+//    another give a chain from "least error" to "everything that saves", one chain per set and
+//    cost objective (the greedy of the multiple-choice knapsack). Units whose score buys little
+//    saving come last and are never reached in the useful part of a chain: that is the pruning.
 // 2. Anchors. The exact design, the pool's harshest point and one in between (in log score) are
 //    measured first.
 // 3. Verify and refine, until the budget is spent: the accuracy drop model is refitted on every
@@ -36,6 +37,10 @@ double Guidance::score(const Point& point) const {
   double s = 0.0;
   for (std::size_t g = 0; g < point.size(); ++g) s += unit_score(g, point[g]);
   return s;
+}
+
+Metrics Guidance::costs_on(const Point& point, const std::vector<bool>&) const {
+  return costs(point);
 }
 
 namespace {
@@ -101,63 +106,60 @@ class Hawx final : public Strategy {
  private:
   static constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
 
-  // Predicted value of cost objective o for a point: the exact design's plus the units' changes.
-  Metrics additive_costs(const Point& p) const {
-    Metrics m = base_;
-    for (std::size_t g = 0; g < p.size(); ++g) {
-      if (p[g] == 0) continue;
-      const Metrics& d = unit_costs_[g][p[g]];
-      m.energy += d.energy;
-      m.area += d.area;
-      m.cycles += d.cycles;
-    }
-    return m;
-  }
-
   std::vector<double> key_of(double score, const Metrics& costs) const {
     std::vector<double> v{score};
     for (Objective o : costs_) v.push_back(value_of(costs, o));
     return v;
   }
 
+  double score_of(const Point& p) const {
+    double s = 0.0;
+    for (std::size_t g = 0; g < p.size(); ++g) s += unit_score_[g][p[g]];
+    return s;
+  }
+
   void add_to_pool(const Point& p, std::map<Point, std::size_t>& index) {
     if (index.count(p)) return;
     index.emplace(p, pool_.size());
-    pool_.push_back({p, guidance_->score(p), additive_costs(p), false});
+    pool_.push_back({p, score_of(p), guidance_->costs(p), false});
   }
 
   void build_pool() {
     const std::size_t genes = space_.genes();
     const std::size_t k = space_.choices();
-    const Point exact = space_.uniform(0);
-    base_ = guidance_->costs(exact);
     unit_score_.assign(genes, std::vector<double>(k, 0.0));
-    unit_costs_.assign(genes, std::vector<Metrics>(k, Metrics(0, 0, 0, 0)));
     for (std::size_t g = 0; g < genes; ++g) {
-      for (std::uint16_t c = 1; c < k; ++c) {
-        unit_score_[g][c] = guidance_->unit_score(g, c);
-        Metrics d = guidance_->unit_costs(g, c);
-        for (double* v : {&d.energy, &d.area, &d.cycles}) {
-          if (std::isnan(*v)) *v = 0.0;
-        }
-        unit_costs_[g][c] = d;
-      }
-    }
-    for (double* v : {&base_.energy, &base_.area, &base_.cycles}) {
-      if (std::isnan(*v)) *v = 0.0;
+      for (std::uint16_t c = 1; c < k; ++c) unit_score_[g][c] = guidance_->unit_score(g, c);
     }
     std::map<Point, std::size_t> index;
-    add_to_pool(exact, index);  // pool_[0]: the first anchor, and the accuracy drops' origin
+    add_to_pool(space_.uniform(0), index);  // pool_[0]: the first anchor, the drops' origin
     const auto size = space_.size();
     if (size && *size <= kEnumerate) {
       enumerate(index);
-    } else {
-      for (std::size_t o = 0; o < std::max<std::size_t>(costs_.size(), 1); ++o) chain(o, index);
+      return;
     }
-    // Whole-point cost predictions for a pool small enough (they capture what is not additive,
-    // such as the area of a multiplier type used anywhere).
-    if (pool_.size() <= 512) {
-      for (auto& p : pool_) p.costs = guidance_->costs(p.point);
+    // The hardware sets the chains run on: every set of candidates when there are few, else each
+    // candidate alone, with exact, and all of them.
+    std::vector<std::vector<bool>> sets;
+    if (k <= 6) {
+      for (std::uint32_t mask = 1; mask < (1u << k); ++mask) {
+        std::vector<bool> set(k);
+        for (std::size_t c = 0; c < k; ++c) set[c] = (mask >> c) & 1u;
+        sets.push_back(set);
+      }
+    } else {
+      for (std::size_t c = 0; c < k; ++c) {
+        std::vector<bool> alone(k, false), with_exact(k, false);
+        alone[c] = with_exact[c] = with_exact[0] = true;
+        sets.push_back(alone);
+        if (c > 0) sets.push_back(with_exact);
+      }
+      sets.emplace_back(k, true);
+    }
+    for (const auto& set : sets) {
+      for (std::size_t o = 0; o < std::max<std::size_t>(costs_.size(), 1); ++o) {
+        chain(set, o, index);
+      }
     }
   }
 
@@ -170,9 +172,7 @@ class Hawx final : public Strategy {
     std::vector<Candidate> all;
     Point p = space_.uniform(0);
     do {
-      double s = 0.0;
-      for (std::size_t g = 0; g < p.size(); ++g) s += unit_score_[g][p[g]];
-      all.push_back({key_of(s, additive_costs(p)), p});
+      all.push_back({key_of(score_of(p), guidance_->costs(p)), p});
     } while (space_.next(p));
     std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
       return a.key != b.key ? a.key < b.key : a.point < b.point;
@@ -188,45 +188,69 @@ class Hawx final : public Strategy {
     for (const Candidate* c : front) add_to_pool(c->point, index);
   }
 
-  // The greedy chain on cost objective `o` (energy when none is given).
-  void chain(std::size_t o, std::map<Point, std::size_t>& index) {
+  // The greedy chain on cost objective `o` (energy when none is given) among the candidates of
+  // `set`, priced on hardware carrying them: from every gene on its least-scored candidate of the
+  // set, the steps of the genes' hulls in order of saving per unit of score.
+  void chain(const std::vector<bool>& set, std::size_t o, std::map<Point, std::size_t>& index) {
     const Objective objective = costs_.empty() ? Objective::kEnergy : costs_[o];
+    const std::size_t genes = space_.genes();
+    Point base(genes, 0);
+    for (std::size_t g = 0; g < genes; ++g) {
+      double best = std::numeric_limits<double>::infinity();
+      for (std::uint16_t c = 0; c < space_.choices(); ++c) {
+        if (set[c] && unit_score_[g][c] < best) {
+          best = unit_score_[g][c];
+          base[g] = c;
+        }
+      }
+    }
+    const double base_cost = value_of(guidance_->costs_on(base, set), objective);
     struct Step {
       double slope;  // saving per unit of score (infinite for a free saving)
       std::size_t gene;
       std::uint16_t to;
     };
     std::vector<Step> steps;
-    for (std::size_t g = 0; g < space_.genes(); ++g) {
-      // Upper convex hull of (score, saving) from the exact candidate.
+    Point probe = base;
+    for (std::size_t g = 0; g < genes; ++g) {
+      // (score, saving) of each candidate of the set, relative to the base.
+      std::vector<double> score(space_.choices(), 0.0), saving(space_.choices(), 0.0);
+      for (std::uint16_t c = 0; c < space_.choices(); ++c) {
+        if (!set[c] || c == base[g]) continue;
+        probe[g] = c;
+        score[c] = unit_score_[g][c] - unit_score_[g][base[g]];
+        saving[c] = base_cost - value_of(guidance_->costs_on(probe, set), objective);
+      }
+      probe[g] = base[g];
+      // Upper convex hull of (score, saving) from the base's candidate.
       double s0 = 0.0, d0 = 0.0;
       std::vector<bool> used(space_.choices(), false);
       for (;;) {
         double best = -1.0;
         std::uint16_t pick = 0;
-        for (std::uint16_t c = 1; c < space_.choices(); ++c) {
-          if (used[c]) continue;
-          const double s = unit_score_[g][c];
-          const double d = -value_of(unit_costs_[g][c], objective);
-          if (d <= d0 || s < s0) continue;
-          const double slope =
-              s > s0 ? (d - d0) / (s - s0) : std::numeric_limits<double>::infinity();
+        bool found = false;
+        for (std::uint16_t c = 0; c < space_.choices(); ++c) {
+          if (!set[c] || c == base[g] || used[c]) continue;
+          if (saving[c] <= d0 || score[c] < s0) continue;
+          const double slope = score[c] > s0 ? (saving[c] - d0) / (score[c] - s0)
+                                             : std::numeric_limits<double>::infinity();
           if (slope > best) {
             best = slope;
             pick = c;
+            found = true;
           }
         }
-        if (pick == 0) break;
+        if (!found) break;
         used[pick] = true;
         steps.push_back({best, g, pick});
-        s0 = unit_score_[g][pick];
-        d0 = -value_of(unit_costs_[g][pick], objective);
+        s0 = score[pick];
+        d0 = saving[pick];
       }
     }
     // Within a gene the hull's slopes fall, so a stable sort keeps each gene's steps in order.
     std::stable_sort(steps.begin(), steps.end(),
                      [](const Step& a, const Step& b) { return a.slope > b.slope; });
-    Point p = space_.uniform(0);
+    Point p = base;
     add_to_pool(p, index);
     for (const Step& s : steps) {
       p[s.gene] = s.to;
@@ -255,7 +279,7 @@ class Hawx final : public Strategy {
     for (auto [field, o] :
          {std::pair{&r.energy, Objective::kEnergy}, std::pair{&r.area, Objective::kArea},
           std::pair{&r.cycles, Objective::kCycles}}) {
-      if (std::isnan(*field)) *field = 1.1 * (exact ? value_of(*exact, o) : value_of(base_, o));
+      if (std::isnan(*field)) *field = 1.1 * value_of(exact ? *exact : pool_[0].costs, o);
     }
     return minimised(r, options_.objectives);
   }
@@ -358,9 +382,7 @@ class Hawx final : public Strategy {
   Metrics reference_;
   const Guidance* guidance_ = nullptr;
   std::vector<Objective> costs_;  // the objectives other than accuracy
-  Metrics base_;                  // predicted costs of the exact design
   std::vector<std::vector<double>> unit_score_;
-  std::vector<std::vector<Metrics>> unit_costs_;
   std::vector<PoolPoint> pool_;
   std::vector<std::pair<std::size_t, Metrics>> measured_;  // pool index, measured metrics
   double exact_accuracy_ = 0.0;

@@ -257,8 +257,11 @@ TEST(CliTest, KeysTableDocumentsEveryKey) {
 
 TEST(CliTest, RunWritesResolvedConfigAndStats) {
   test::TempDir dir;
+  // A two-point random search on a 4x4 array keeps the search stages short.
   const Result r = run_tool({"run", "configs/quickstart.yaml", "-p", "dataset.train_limit=1000",
-                             "-p", "dataset.test_limit=500", "--out", (dir / "out").string()});
+                             "-p", "dataset.test_limit=500", "-p", "search.strategies=[random]",
+                             "-p", "search.budget=2", "-p", "systolic.rows=4", "-p",
+                             "systolic.cols=4", "--out", (dir / "out").string()});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("stages run: config, dataset"));
   EXPECT_THAT(r.err, Not(HasSubstr("\r")));  // no progress lines when stderr is not a terminal

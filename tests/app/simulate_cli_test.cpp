@@ -127,7 +127,7 @@ TEST(SimulateCliTest, BadOptionsExitTwo) {
 }
 
 TEST(SimulateCliTest, ConfigWithoutASystolicSectionExitsTwo) {
-  const Result r = simulate({(test::source_dir() / "configs/quickstart.yaml").string()});
+  const Result r = simulate({(test::source_dir() / "configs/vgg11_cifar10.yaml").string()});
   EXPECT_EQ(r.code, 2);
   EXPECT_THAT(r.err, HasSubstr("no systolic: section"));
   EXPECT_THAT(r.out, Not(HasSubstr("total:")));

@@ -67,9 +67,6 @@ class Problem final : public Guidance {
   double unit_score(std::size_t g, std::uint16_t c) const override {
     return error_[g][c] * factor_[g];
   }
-  Metrics unit_costs(std::size_t g, std::uint16_t c) const override {
-    return Metrics(NAN, 1.05 * (energy_[g][c] - energy_[g][0]), 0.0, 0.0);
-  }
   Metrics costs(const Point& p) const override {
     double energy = 0.0;
     for (std::size_t g = 0; g < p.size(); ++g) energy += 1.05 * energy_[g][p[g]];
