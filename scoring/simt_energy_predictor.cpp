@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <unordered_map>
+
+#include <Eigen/Dense>
 
 #include "core/errors.h"
 #include "scoring/operand_points.h"
@@ -17,9 +20,21 @@ enum class Change : std::uint32_t {
   kToZero,       // an activation, then padding
   kFromZero,     // padding or the first operation, then an activation
   kSame,         // the same input position: a' = a
-  kNeighbour,    // the next position of a row, as the profiled transitions
-  kIndependent,  // any other position
+  kLag,          // d steps of the profiled transitions along the row-major map (d <= kMaxLag)
+  kIndependent,  // another channel, or further apart
 };
+
+// Beyond this many steps the chain is taken to have forgotten where it started.
+constexpr std::int64_t kMaxLag = 48;
+
+// Distances in steps, binned to a few representatives (1, 2, 3, 5, 8, 12, 20, 32): the chain's
+// correlation fades smoothly, and every distinct distance would need expectations of its own.
+std::int64_t binned(std::int64_t d) {
+  for (const std::int64_t r : {1, 2, 3, 5, 8, 12, 20}) {
+    if (d <= r + r / 4) return r;
+  }
+  return 32;
+}
 
 }  // namespace
 
@@ -29,53 +44,84 @@ struct SimtEnergyPredictor::Schedule {
 
 // A layer's activations as the expectations need them.
 struct SimtEnergyPredictor::LayerOperands {
-  std::vector<Point> activations;  // P(a) of non-padding positions
-  std::vector<Point> coarse;       // the same, fewer points (independent pairs, b' != b)
-  std::vector<Point> neighbours;   // P(a' -> a) between neighbouring positions, all pairs
+  std::vector<double> p;           // P(a) of non-padding positions
+  std::vector<Point> activations;  // reduced
+  std::vector<Point> coarse;       // the same, fewer points (for b' != b)
+  // Pairs of independent activations, P(a') P(a), reduced finely and coarsely.
+  std::vector<Point> independent, independent_coarse;
+  // The profiled transitions as a Markov chain (one step: the next output position of a row)
+  // and its powers, on first use: P(a' -> a after d steps) = step^d.
+  Eigen::MatrixXd step;
+  std::vector<Eigen::MatrixXd> powers;  // powers[d - 1] = step^d
+  // P(a') P(a | a', d), reduced finely and coarsely, per d.
+  std::map<std::int64_t, std::pair<std::vector<Point>, std::vector<Point>>> lagged;
+
+  const std::vector<Point>& lag(std::int64_t d, bool fine) {
+    auto it = lagged.find(d);
+    if (it != lagged.end()) return fine ? it->second.first : it->second.second;
+    while (static_cast<std::int64_t>(powers.size()) < d) {
+      powers.push_back(powers.empty() ? step : Eigen::MatrixXd(powers.back() * step));
+    }
+    const Eigen::MatrixXd& m = powers[static_cast<std::size_t>(d - 1)];
+    std::vector<double> joint(65536);
+    for (std::size_t a0 = 0; a0 < 256; ++a0) {
+      for (std::size_t a1 = 0; a1 < 256; ++a1) {
+        joint[a0 * 256 + a1] =
+            p[a0] * m(static_cast<Eigen::Index>(a0), static_cast<Eigen::Index>(a1));
+      }
+    }
+    const auto& both =
+        lagged.emplace(d, std::pair{reduce(joint, 128, 32), reduce(joint, 32, 16)}).first->second;
+    return fine ? both.first : both.second;
+  }
 };
 
 // One unit's expected energies on one layer's activations, per (change, b', b).
 struct SimtEnergyPredictor::UnitExpectations {
-  const LayerOperands* operands = nullptr;
+  LayerOperands* operands = nullptr;
   const rtl::SwitchingEnergyModel* model = nullptr;
-  std::unordered_map<std::uint32_t, double> known;
+  std::unordered_map<std::uint64_t, double> known;
 
-  double energy(Change change, unsigned bp, unsigned b) {
-    const std::uint32_t key = (static_cast<std::uint32_t>(change) << 16) | (bp << 8) | b;
+  double energy(Change change, std::int64_t lag, unsigned bp, unsigned b) {
+    const std::uint64_t key = (static_cast<std::uint64_t>(change) << 32) |
+                              (static_cast<std::uint64_t>(lag) << 16) | (bp << 8) | b;
     const auto it = known.find(key);
     if (it != known.end()) return it->second;
     const auto e = [&](unsigned a0, unsigned a1) {
       return model->energy_fj(static_cast<std::uint8_t>(a0), static_cast<std::uint8_t>(bp),
                               static_cast<std::uint8_t>(a1), static_cast<std::uint8_t>(b));
     };
+    // A held weight is the common case (one filter's wavefronts at one tap, most of the
+    // operations); a change of weight (b' != b) has many more combinations, each rarer, so its
+    // expectations take fewer points.
+    const bool fine = bp == b;
+    const auto& points = fine ? operands->activations : operands->coarse;
     double sum = 0.0;
     switch (change) {
       case Change::kZeroToZero:
         sum = e(0, 0);
         break;
       case Change::kToZero:
-        for (const Point& a : operands->activations) sum += a.p * e(a.index, 0);
+        for (const Point& a : points) sum += a.p * e(a.index, 0);
         break;
       case Change::kFromZero:
-        for (const Point& a : operands->activations) sum += a.p * e(0, a.index);
+        for (const Point& a : points) sum += a.p * e(0, a.index);
         break;
       case Change::kSame:
         if (bp != b) {
-          for (const Point& a : operands->activations) sum += a.p * e(a.index, a.index);
+          for (const Point& a : points) sum += a.p * e(a.index, a.index);
         }
         break;
-      case Change::kNeighbour:
-        for (const Point& t : operands->neighbours) sum += t.p * e(t.index >> 8, t.index & 0xFF);
-        break;
-      case Change::kIndependent: {
-        // A held weight is the common case (one filter's wavefronts at one tap); a change of
-        // weight with an independent activation is rarer and gets fewer points.
-        const auto& points = bp == b ? operands->activations : operands->coarse;
-        for (const Point& x : points) {
-          for (const Point& y : points) sum += x.p * y.p * e(x.index, y.index);
+      case Change::kLag:
+        for (const Point& t : operands->lag(lag, fine)) {
+          sum += t.p * e(t.index >> 8, t.index & 0xFF);
         }
         break;
-      }
+      case Change::kIndependent:
+        for (const Point& t : fine ? operands->independent : operands->independent_coarse) {
+          sum += t.p * e(t.index >> 8, t.index & 0xFF);
+        }
+        break;
     }
     known.emplace(key, sum);
     return sum;
@@ -133,7 +179,7 @@ const SimtEnergyPredictor::Schedule& SimtEnergyPredictor::schedule(std::size_t l
   return *slot;
 }
 
-const SimtEnergyPredictor::LayerOperands& SimtEnergyPredictor::operands(std::size_t layer) const {
+SimtEnergyPredictor::LayerOperands& SimtEnergyPredictor::operands(std::size_t layer) const {
   auto& slot = operands_[layer];
   if (slot) return *slot;
   const models::Layer& l =
@@ -162,11 +208,30 @@ const SimtEnergyPredictor::LayerOperands& SimtEnergyPredictor::operands(std::siz
   for (std::size_t v = 0; v < 256; ++v) total += counts[v] = static_cast<double>(lp.operands[v]);
   counts[0] = std::max(0.0, counts[0] - pad_share * total);
   auto o = std::make_unique<LayerOperands>();
+  const double interior = std::accumulate(counts.begin(), counts.end(), 0.0);
+  o->p.resize(256);
+  for (std::size_t v = 0; v < 256; ++v) o->p[v] = interior > 0.0 ? counts[v] / interior : 0.0;
   o->activations = reduce(counts, 32, 16);
-  o->coarse = reduce(counts, 12, 4);
+  o->coarse = reduce(counts, 16, 8);
   std::vector<double> pairs(65536);
-  for (std::size_t i = 0; i < pairs.size(); ++i) pairs[i] = static_cast<double>(lp.transitions[i]);
-  o->neighbours = reduce(pairs, 256, 64);
+  for (std::size_t a0 = 0; a0 < 256; ++a0) {
+    for (std::size_t a1 = 0; a1 < 256; ++a1) pairs[a0 * 256 + a1] = o->p[a0] * o->p[a1];
+  }
+  o->independent = reduce(pairs, 128, 32);
+  o->independent_coarse = reduce(pairs, 32, 16);
+  o->step = Eigen::MatrixXd::Zero(256, 256);
+  for (Eigen::Index a0 = 0; a0 < 256; ++a0) {
+    double row = 0.0;
+    for (Eigen::Index a1 = 0; a1 < 256; ++a1) {
+      row += o->step(a0, a1) =
+          static_cast<double>(lp.transitions[static_cast<std::size_t>(a0 * 256 + a1)]);
+    }
+    if (row > 0.0) {
+      o->step.row(a0) /= row;
+    } else {
+      o->step(a0, a0) = 1.0;  // a value never seen: stays (it has no weight in P(a) anyway)
+    }
+  }
   slot = std::move(o);
   return *slot;
 }
@@ -230,6 +295,7 @@ SimtEnergyPrediction SimtEnergyPredictor::predict(const models::Assignment& assi
     const simt::LayerShape s = simt::shape_of(l);
     const auto& weights = network_.conv[static_cast<std::size_t>(computes[c])].weights;
     const std::int64_t hp = s.padded_h(), wp = s.padded_w(), ow = s.out_w();
+    const std::int64_t plane = hp * wp;
     const std::int64_t taps_per_channel = std::int64_t{s.kernel_h} * s.kernel_w;
     const std::int64_t channels_per_group = s.channels / s.groups;
     const std::int64_t filters_per_group = s.filters / s.groups;
@@ -270,20 +336,27 @@ SimtEnergyPrediction SimtEnergyPredictor::predict(const models::Assignment& assi
         const std::int64_t position = pad ? -1 : (channel * hp + y) * wp + x;
         const std::size_t lane = static_cast<std::size_t>(issue.cu * pes + it % pes);
         Held& h = held[lane * units_.size() + unit];
-        Change change;
+        Change change = Change::kIndependent;
+        std::int64_t lag = 0;
         if (h.position < 0) {
           change = pad ? Change::kZeroToZero : Change::kFromZero;
         } else if (pad) {
           change = Change::kToZero;
         } else if (h.position == position) {
           change = Change::kSame;
-        } else if (h.position / wp == position / wp &&
-                   std::abs(h.position - position) == s.stride_w) {
-          change = Change::kNeighbour;
-        } else {
-          change = Change::kIndependent;
+        } else if (h.position / plane == position / plane) {
+          // Steps of the chain: the Manhattan distance on the channel's map in strides (the
+          // profiled chain runs along rows; taken as isotropic, so a vertical neighbour is as
+          // close as a horizontal one).
+          const std::int64_t p0 = h.position % plane, p1 = position % plane;
+          const std::int64_t distance = std::abs(p0 / wp - p1 / wp) + std::abs(p0 % wp - p1 % wp);
+          lag = std::max<std::int64_t>(1, distance / s.stride_w);
+          if (lag <= kMaxLag) {
+            change = Change::kLag;
+            lag = binned(lag);
+          }
         }
-        energy += expect[unit]->energy(change, h.b, b);
+        energy += expect[unit]->energy(change, change == Change::kLag ? lag : 0, h.b, b);
         h = {position, b};
         ++operations;
       }

@@ -78,7 +78,7 @@ class SimtEnergyPredictor {
   struct LayerOperands;
   struct UnitExpectations;
   const Schedule& schedule(std::size_t layer, bool uniform) const;
-  const LayerOperands& operands(std::size_t layer) const;
+  LayerOperands& operands(std::size_t layer) const;
   UnitExpectations& expectations(std::size_t layer, std::size_t unit) const;
 
   const models::QuantizedNetwork& network_;

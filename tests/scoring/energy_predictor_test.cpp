@@ -247,7 +247,7 @@ TEST_F(EnergyPredictorTest, SimtWithinFivePercentOfTheSimulatedEnergy) {
         (p.total.multipliers_fj - sim.energy.multipliers_fj) / sim.energy.multipliers_fj;
     worst = std::max(worst, std::abs(total_error));
     EXPECT_LT(std::abs(total_error), 0.05) << what;
-    EXPECT_LT(std::abs(multiplier_error), 0.25) << what;
+    EXPECT_LT(std::abs(multiplier_error), 0.10) << what;
     std::printf("  %-75s total %+7.3f %%  multipliers %+6.2f %%\n", what.c_str(), 100 * total_error,
                 100 * multiplier_error);
   }
