@@ -175,7 +175,6 @@ struct Accelerator::Hardware {
   // Systolic.
   sys::ArraySpec spec;
   std::vector<sys::PeMultiplier> multipliers;
-  mutable std::unique_ptr<scoring::SystolicEnergyPredictor> predictor;  // made when first asked
   // SIMT.
   std::vector<simt::SimtUnit> units;
 };
@@ -359,11 +358,13 @@ AcceleratorCost Accelerator::predict(const models::Assignment& assignment) const
   AcceleratorCost cost;
   for (const auto t : h.types) cost.types.push_back(candidates_.names[t]);
   if (kind_ == "systolic") {
-    if (!h.predictor) {
-      h.predictor = std::make_unique<scoring::SystolicEnergyPredictor>(
-          model_.engine->network(), *profile_, h.spec, h.multipliers, tech_);
+    // One predictor for every set of types (multi-unit PEs of every candidate; predict() is told
+    // which the PEs carry), so that the expectations of a layer and multiplier are computed once.
+    if (!systolic_predictor_) {
+      systolic_predictor_ = std::make_unique<scoring::SystolicEnergyPredictor>(
+          model_.engine->network(), *profile_, h.spec, pe_types_, tech_);
     }
-    const scoring::EnergyPrediction p = h.predictor->predict(local);
+    const scoring::EnergyPrediction p = systolic_predictor_->predict(assignment, h.types);
     for (const auto& l : p.layers) {
       cost.layer_energy_fj.push_back(l.energy.total_fj());
       cost.layer_cycles.push_back(l.cycles);

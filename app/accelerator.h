@@ -97,10 +97,11 @@ class Accelerator {
   std::vector<systolic::PeMultiplier> pe_types_;
   std::vector<simt::SimtUnit> simt_types_;
   std::vector<std::uint16_t> simt_fixed_;  // simt.units as candidate indices (empty: per use)
-  // State: the hardware of each set of types asked for, and the SIMT predictor (one for every
-  // set: what the core carries only changes its leakage and area).
+  // State: the hardware of each set of types asked for, and the predictors (one for every set:
+  // what the PEs carry only changes their clocked registers, leakage and area).
   mutable std::map<std::vector<std::uint16_t>, std::unique_ptr<Hardware>> hardware_;
   mutable std::unique_ptr<scoring::SimtEnergyPredictor> simt_predictor_;
+  mutable std::unique_ptr<scoring::SystolicEnergyPredictor> systolic_predictor_;
 };
 
 // The study's model layer by layer on a systolic array for test image `image`: each compute

@@ -229,7 +229,8 @@ const SystolicEnergyPredictor::LayerModel& SystolicEnergyPredictor::model(std::s
   return *slot;
 }
 
-EnergyPrediction SystolicEnergyPredictor::predict(const models::Assignment& assignment) const {
+EnergyPrediction SystolicEnergyPredictor::predict(const models::Assignment& assignment,
+                                                  const std::vector<std::uint16_t>& carried) const {
   const auto start = std::chrono::steady_clock::now();
   const models::Network& net = network_.net;
   const std::vector<int> computes = net.compute_layers();
@@ -261,6 +262,23 @@ EnergyPrediction SystolicEnergyPredictor::predict(const models::Assignment& assi
     }
   }
   const std::size_t units = spec_.multi_unit ? multipliers_.size() : 1;
+  // Multi-unit PEs: the types they carry (clocked registers, leakage); the others never work.
+  std::vector<std::size_t> present;
+  for (std::size_t m = 0; m < multipliers_.size(); ++m) {
+    const bool listed =
+        carried.empty() || std::find(carried.begin(), carried.end(), m) != carried.end();
+    if (listed) present.push_back(m);
+  }
+  if (spec_.multi_unit && !carried.empty()) {
+    for (const auto& layer : assignment.filters) {
+      for (const std::uint16_t m : layer) {
+        if (std::find(carried.begin(), carried.end(), m) == carried.end()) {
+          throw ConfigError("the assignment uses multiplier " + std::to_string(m) +
+                            ", which the multi-unit PEs do not carry");
+        }
+      }
+    }
+  }
   auto operand = [&](int v) { return operand_pattern(v, sign_magnitude); };
 
   EnergyPrediction out;
@@ -380,10 +398,14 @@ EnergyPrediction SystolicEnergyPredictor::predict(const models::Assignment& assi
       run.pe_count = rows * cols;
       run.clock_mhz = spec_.clock_mhz;
       for (std::int64_t j = 0; j < cols; ++j) {
-        for (std::size_t u = 0; u < units; ++u) {
-          const std::size_t mul =
-              spec_.multi_unit ? u : column_multiplier[static_cast<std::size_t>(j)];
-          run.multiplier_area_um2 += static_cast<double>(rows) * multipliers_[mul].area_um2;
+        if (spec_.multi_unit) {
+          for (const std::size_t mul : present) {
+            run.multiplier_area_um2 += static_cast<double>(rows) * multipliers_[mul].area_um2;
+          }
+        } else {
+          run.multiplier_area_um2 +=
+              static_cast<double>(rows) *
+              multipliers_[column_multiplier[static_cast<std::size_t>(j)]].area_um2;
         }
       }
       pl.energy += systolic::energy_of(run, tech_);

@@ -59,8 +59,13 @@ class SystolicEnergyPredictor {
                           rtl::TechSpec tech);
   ~SystolicEnergyPredictor();
 
-  // Not thread-safe: the per-layer expectations are computed on first use and kept.
-  EnergyPrediction predict(const models::Assignment& assignment) const;
+  // `carried` (multi-unit PEs): the multiplier types every PE carries, which must include every
+  // type the assignment uses (ConfigError otherwise); their units are clocked and leak, as a
+  // predictor made with only those multipliers would count them, while the expectations are
+  // shared. Empty: all of them. Not thread-safe: the per-layer expectations are computed on
+  // first use and kept.
+  EnergyPrediction predict(const models::Assignment& assignment,
+                           const std::vector<std::uint16_t>& carried = {}) const;
 
  private:
   struct LayerModel;

@@ -19,15 +19,20 @@
 // weight, the b input) and the input position the activation is read from (the a input). Each
 // unit of each lane holds its last operands, so an operation's energy is that unit's
 // SwitchingEnergyModel from (a', b') to (a, b), b' and b exact, averaged over the activations:
-//   - a padding position: a = 0 exactly;
+//   - a padding position: a = 0 exactly (and a' = 0 before a unit's first operation);
 //   - the same position as the unit's last operation (a fully connected layer's wavefront reads
 //     one activation for 64 filters): a' = a, a drawn from the layer's operand distribution;
-//   - the horizontal neighbour the profile's transitions describe (the next output position of a
-//     row, one stride on): (a', a) drawn from the profiled transitions;
-//   - any other position: a' and a independent draws.
+//   - another position of the same channel, d steps away: the profiled transitions (one step:
+//     the next output position of a row) as a Markov chain, P(a' -> a) = T^d, d the Manhattan
+//     distance on the channel's map in strides (rows and columns alike; binned to 1, 2, 3, 5, 8,
+//     12, 20, 32); lanes see pixels 8 apart within a mul and neighbouring wavefronts' pixels
+//     between them, so nearby positions dominate, and the ReLU zeros they share toggle nothing;
+//   - another channel, or more than 48 steps: a' and a independent draws.
 // The operand distribution of non-padding positions is the profiled one without the padding's
 // zeros (their share is known from the shape). Expectations are kept per layer, unit and
-// (kind, b', b), so later predictions replay the schedule with lookups only.
+// (kind, d, b', b); those with a held weight (b' = b, most operations) over finer point sets than
+// those with a change of weight (many more combinations, each rarer), so later predictions
+// replay the schedule with lookups only.
 #pragma once
 
 #include <cstdint>
