@@ -5,6 +5,7 @@
 #include <cctype>
 #include <chrono>
 #include <sstream>
+#include <type_traits>
 
 #include "core/errors.h"
 #include "scoring/energy_predictor.h"
@@ -43,6 +44,18 @@ std::vector<std::uint16_t> mapped(const std::vector<std::uint16_t>& filters,
     out.push_back(static_cast<std::uint16_t>(index_of.at(m)));
   }
   return out;
+}
+
+// A prediction's energies and cycles, per layer and in total.
+template <class Prediction>
+void fill(AcceleratorCost& cost, const Prediction& p) {
+  for (const auto& l : p.layers) {
+    cost.layer_energy_fj.push_back(l.energy.total_fj());
+    cost.layer_cycles.push_back(l.cycles);
+  }
+  cost.energy_fj = p.total.total_fj();
+  cost.multiplier_energy_fj = p.total.multipliers_fj;
+  cost.cycles = p.cycles;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -85,42 +98,67 @@ void check_test_image(const LoadedModel& model, std::int64_t image, const std::s
   }
 }
 
+namespace {
+
+const std::vector<std::int32_t>& sums_of(const sys::ConvRun& r) { return r.ofmap; }
+const std::vector<std::int32_t>& sums_of(const simt::LayerRun& r) { return r.output; }
+
+// The model's compute layers one after another for test image `image`: each layer's input traced
+// by the engine under `assignment`, `simulate(layer, trace, quantised layer, index)` run on it, its
+// sums checked against the engine's; a ConfigError names the layer.
+template <class Simulate>
+auto layer_by_layer(const LoadedModel& model, std::size_t image,
+                    const models::Assignment& assignment, const std::string& accelerator,
+                    Simulate&& simulate) {
+  const models::Network& net = model.net();
+  const models::Engine& engine = *model.engine;
+  const auto compute = net.compute_layers();
+  using Run = std::decay_t<decltype(simulate(net.layers.front(), models::LayerTrace{},
+                                             engine.network().conv.front(), std::size_t{0}))>;
+  std::vector<Run> runs;
+  runs.reserve(compute.size());
+  for (std::size_t i = 0; i < compute.size(); ++i) {
+    const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
+    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
+    const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
+    // A layer the accelerator cannot hold (e.g. an SRAM too small for its folds) names the layer.
+    try {
+      runs.push_back(simulate(l, trace, qc, i));
+    } catch (const ConfigError& e) {
+      throw ConfigError("layer '" + l.name + "': " + e.what());
+    }
+    if (sums_of(runs.back()) != trace.accumulators) {
+      throw Error("internal: " + accelerator + "'s sums of layer '" + l.name +
+                  "' differ from the engine's");
+    }
+  }
+  return runs;
+}
+
+}  // namespace
+
 std::vector<sys::ConvRun> simulate_systolic(const LoadedModel& model, std::size_t image,
                                             const models::Assignment& assignment,
                                             const sys::ArraySpec& spec,
                                             const std::vector<sys::PeMultiplier>& multipliers,
                                             const std::vector<int>& multiplier_of) {
-  const models::Network& net = model.net();
-  const models::Engine& engine = *model.engine;
-  const auto compute = net.compute_layers();
   sys::ArraySpec layer_spec = spec;
-  std::vector<sys::ConvRun> runs;
-  runs.reserve(compute.size());
-  for (std::size_t i = 0; i < compute.size(); ++i) {
-    const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
-    // One VCD per layer rather than each layer overwriting the last (rtl data path).
-    if (!spec.vcd.empty()) layer_spec.vcd = layer_vcd(spec.vcd, l.name);
-    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
-    const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
-    sys::ConvOperands operands;
-    operands.window = sys::window_of(l);
-    operands.groups = l.groups;
-    operands.filters = l.filters();
-    operands.input = trace.input.data();
-    operands.weights = qc.weights;
-    operands.bias = qc.bias;
-    operands.filter_multiplier = mapped(assignment.filters[i], multiplier_of);
-    // A layer the array cannot hold (an SRAM too small for its folds) names the layer.
-    try {
-      runs.push_back(sys::simulate_conv(layer_spec, multipliers, operands));
-    } catch (const ConfigError& e) {
-      throw ConfigError("layer '" + l.name + "': " + e.what());
-    }
-    if (runs.back().ofmap != trace.accumulators) {
-      throw Error("internal: the array's sums of layer '" + l.name + "' differ from the engine's");
-    }
-  }
-  return runs;
+  return layer_by_layer(model, image, assignment, "the array",
+                        [&](const models::Layer& l, const models::LayerTrace& trace,
+                            const models::QuantizedNetwork::Conv& qc, std::size_t i) {
+                          // One VCD per layer rather than each layer overwriting the last (rtl data
+                          // path).
+                          if (!spec.vcd.empty()) layer_spec.vcd = layer_vcd(spec.vcd, l.name);
+                          sys::ConvOperands operands;
+                          operands.window = sys::window_of(l);
+                          operands.groups = l.groups;
+                          operands.filters = l.filters();
+                          operands.input = trace.input.data();
+                          operands.weights = qc.weights;
+                          operands.bias = qc.bias;
+                          operands.filter_multiplier = mapped(assignment.filters[i], multiplier_of);
+                          return sys::simulate_conv(layer_spec, multipliers, operands);
+                        });
 }
 
 std::vector<simt::LayerRun> simulate_simt(const LoadedModel& model, std::size_t image,
@@ -128,28 +166,17 @@ std::vector<simt::LayerRun> simulate_simt(const LoadedModel& model, std::size_t 
                                           const simt::CoreSpec& core,
                                           const std::vector<simt::SimtUnit>& units,
                                           const std::vector<int>& unit_of) {
-  const models::Network& net = model.net();
-  const models::Engine& engine = *model.engine;
-  const auto compute = net.compute_layers();
-  std::vector<simt::LayerRun> runs;
-  runs.reserve(compute.size());
-  for (std::size_t i = 0; i < compute.size(); ++i) {
-    const models::Layer& l = net.layers[static_cast<std::size_t>(compute[i])];
-    const models::LayerTrace trace = engine.trace_layer(model.test.image(image), assignment, i);
-    const auto& qc = engine.network().conv[static_cast<std::size_t>(trace.layer)];
-    simt::LayerOperands operands;
-    operands.shape = simt::shape_of(l);
-    operands.input = trace.input.data();
-    operands.weights = qc.weights;
-    operands.bias = qc.bias;
-    operands.filter_unit = mapped(assignment.filters[i], unit_of);
-    runs.push_back(simt::simulate_layer(core, units, operands));
-    if (runs.back().output != trace.accumulators) {
-      throw Error("internal: the SIMT core's sums of layer '" + l.name +
-                  "' differ from the engine's");
-    }
-  }
-  return runs;
+  return layer_by_layer(model, image, assignment, "the SIMT core",
+                        [&](const models::Layer& l, const models::LayerTrace& trace,
+                            const models::QuantizedNetwork::Conv& qc, std::size_t i) {
+                          simt::LayerOperands operands;
+                          operands.shape = simt::shape_of(l);
+                          operands.input = trace.input.data();
+                          operands.weights = qc.weights;
+                          operands.bias = qc.bias;
+                          operands.filter_unit = mapped(assignment.filters[i], unit_of);
+                          return simt::simulate_layer(core, units, operands);
+                        });
 }
 
 std::vector<simt::SimtUnit> simt_units(const Study& study, const Candidates& c,
@@ -364,14 +391,7 @@ AcceleratorCost Accelerator::predict(const models::Assignment& assignment) const
       systolic_predictor_ = std::make_unique<scoring::SystolicEnergyPredictor>(
           model_.engine->network(), *profile_, h.spec, pe_types_, tech_);
     }
-    const scoring::EnergyPrediction p = systolic_predictor_->predict(assignment, h.types);
-    for (const auto& l : p.layers) {
-      cost.layer_energy_fj.push_back(l.energy.total_fj());
-      cost.layer_cycles.push_back(l.cycles);
-    }
-    cost.energy_fj = p.total.total_fj();
-    cost.multiplier_energy_fj = p.total.multipliers_fj;
-    cost.cycles = p.cycles;
+    fill(cost, systolic_predictor_->predict(assignment, h.types));
     cost.area_um2 = scoring::predict_area(h.spec, h.multipliers, tech_, local).total_um2();
   } else {
     const simt::CoreSpec& core = study_.spec.simt->core;
@@ -379,14 +399,7 @@ AcceleratorCost Accelerator::predict(const models::Assignment& assignment) const
       simt_predictor_ = std::make_unique<scoring::SimtEnergyPredictor>(
           model_.engine->network(), *profile_, core, simt_types_, tech_);
     }
-    const scoring::SimtEnergyPrediction p = simt_predictor_->predict(assignment, h.types);
-    for (const auto& l : p.layers) {
-      cost.layer_energy_fj.push_back(l.energy.total_fj());
-      cost.layer_cycles.push_back(l.cycles);
-    }
-    cost.energy_fj = p.total.total_fj();
-    cost.multiplier_energy_fj = p.total.multipliers_fj;
-    cost.cycles = p.cycles;
+    fill(cost, simt_predictor_->predict(assignment, h.types));
     cost.area_um2 = scoring::predict_simt_area(core, simt_types_, tech_, h.types).total_um2();
   }
   cost.seconds = seconds_since(start);
