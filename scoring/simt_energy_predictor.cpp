@@ -2,7 +2,10 @@
 #include "scoring/simt_energy_predictor.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <numeric>
 #include <unordered_map>
 
@@ -27,19 +30,25 @@ enum class Change : std::uint32_t {
 // Beyond this many steps the chain is taken to have forgotten where it started.
 constexpr std::int64_t kMaxLag = 48;
 
-// Distances in steps, binned to a few representatives (1, 2, 3, 5, 8, 12, 20, 32): the chain's
-// correlation fades smoothly, and every distinct distance would need expectations of its own.
-std::int64_t binned(std::int64_t d) {
-  for (const std::int64_t r : {1, 2, 3, 5, 8, 12, 20}) {
-    if (d <= r + r / 4) return r;
+// Distances in steps, binned to a few representatives: the chain's correlation fades smoothly,
+// and every distinct distance would need expectations of its own.
+constexpr std::array<std::int64_t, 8> kLagBins = {1, 2, 3, 5, 8, 12, 20, 32};
+
+// The bin of a distance of d <= kMaxLag steps.
+std::size_t lag_bin(std::int64_t d) {
+  for (std::size_t i = 0; i + 1 < kLagBins.size(); ++i) {
+    if (d <= kLagBins[i] + kLagBins[i] / 4) return i;
   }
-  return 32;
+  return kLagBins.size() - 1;
 }
+
+constexpr std::size_t kChanges = 6;
 
 }  // namespace
 
 struct SimtEnergyPredictor::Schedule {
-  simt::LayerRun run;  // counts and mul issue order of the kernel on zero operands
+  simt::LayerRun run;                                // counts of the kernel on zero operands
+  std::vector<simt::LayerRun::MulIssue> mul_issues;  // the order its CUs issued the muls
 };
 
 // A layer's activations as the expectations need them.
@@ -82,11 +91,24 @@ struct SimtEnergyPredictor::UnitExpectations {
   const rtl::SwitchingEnergyModel* model = nullptr;
   std::unordered_map<std::uint64_t, double> known;
 
-  double energy(Change change, std::int64_t lag, unsigned bp, unsigned b) {
+  // Held weight (b' = b, most operations): a dense table per (change, lag bin, b), NaN until
+  // computed; a change of weight: the map.
+  std::vector<double> held = std::vector<double>(kChanges * kLagBins.size() * 256,
+                                                 std::numeric_limits<double>::quiet_NaN());
+
+  double energy(Change change, std::size_t bin, unsigned bp, unsigned b) {
+    double* slot = nullptr;
+    if (bp == b) {
+      slot = &held[(static_cast<std::size_t>(change) * kLagBins.size() + bin) * 256 + b];
+      if (!std::isnan(*slot)) return *slot;
+    }
     const std::uint64_t key = (static_cast<std::uint64_t>(change) << 32) |
-                              (static_cast<std::uint64_t>(lag) << 16) | (bp << 8) | b;
-    const auto it = known.find(key);
-    if (it != known.end()) return it->second;
+                              (static_cast<std::uint64_t>(bin) << 16) | (bp << 8) | b;
+    if (slot == nullptr) {
+      const auto it = known.find(key);
+      if (it != known.end()) return it->second;
+    }
+    const std::int64_t lag = kLagBins[bin];
     const auto e = [&](unsigned a0, unsigned a1) {
       return model->energy_fj(static_cast<std::uint8_t>(a0), static_cast<std::uint8_t>(bp),
                               static_cast<std::uint8_t>(a1), static_cast<std::uint8_t>(b));
@@ -123,7 +145,11 @@ struct SimtEnergyPredictor::UnitExpectations {
         }
         break;
     }
-    known.emplace(key, sum);
+    if (slot != nullptr) {
+      *slot = sum;
+    } else {
+      known.emplace(key, sum);
+    }
     return sum;
   }
 };
@@ -175,6 +201,8 @@ const SimtEnergyPredictor::Schedule& SimtEnergyPredictor::schedule(std::size_t l
   s->run = simt::simulate_layer(lut, {units_.front(), units_.front()}, o);
   s->run.output = {};
   s->run.lanes = {};
+  s->mul_issues = std::move(s->run.mul_issues);
+  s->run.mul_issues = {};
   slot = std::move(s);
   return *slot;
 }
@@ -294,8 +322,7 @@ SimtEnergyPrediction SimtEnergyPredictor::predict(const models::Assignment& assi
     const simt::KernelLaunch& k = sched.run.launch;
     const simt::LayerShape s = simt::shape_of(l);
     const auto& weights = network_.conv[static_cast<std::size_t>(computes[c])].weights;
-    const std::int64_t hp = s.padded_h(), wp = s.padded_w(), ow = s.out_w();
-    const std::int64_t plane = hp * wp;
+    const std::int64_t ow = s.out_w();
     const std::int64_t taps_per_channel = std::int64_t{s.kernel_h} * s.kernel_w;
     const std::int64_t channels_per_group = s.channels / s.groups;
     const std::int64_t filters_per_group = s.filters / s.groups;
@@ -304,67 +331,95 @@ SimtEnergyPrediction SimtEnergyPredictor::predict(const models::Assignment& assi
     for (std::size_t u = 0; u < units_.size(); ++u) {
       if (is_carried[u]) expect[u] = &expectations(c, u);
     }
+    // Where each operand comes from, by table rather than by division per operation: per
+    // work-item of a work-group its pixel and filter offsets, per pixel its window's origin, per
+    // tap its channel (within the group) and offset in the window.
+    const std::int64_t group_items = std::int64_t{k.group_x} * k.group_y;
+    std::vector<std::int32_t> item_x(static_cast<std::size_t>(group_items)),
+        item_y(static_cast<std::size_t>(group_items));
+    for (std::int64_t lid = 0; lid < group_items; ++lid) {
+      item_x[static_cast<std::size_t>(lid)] = static_cast<std::int32_t>(lid % k.group_x);
+      item_y[static_cast<std::size_t>(lid)] = static_cast<std::int32_t>(lid / k.group_x);
+    }
+    std::vector<std::int32_t> origin_y(static_cast<std::size_t>(k.m)),
+        origin_x(static_cast<std::size_t>(k.m));
+    for (std::int64_t m = 0; m < k.m; ++m) {
+      origin_y[static_cast<std::size_t>(m)] = static_cast<std::int32_t>(m / ow * s.stride_h);
+      origin_x[static_cast<std::size_t>(m)] = static_cast<std::int32_t>(m % ow * s.stride_w);
+    }
+    std::vector<std::int32_t> tap_channel(static_cast<std::size_t>(k.k)),
+        tap_y(static_cast<std::size_t>(k.k)), tap_x(static_cast<std::size_t>(k.k));
+    for (std::int64_t t = 0; t < k.k; ++t) {
+      tap_channel[static_cast<std::size_t>(t)] = static_cast<std::int32_t>(t / taps_per_channel);
+      tap_y[static_cast<std::size_t>(t)] =
+          static_cast<std::int32_t>(t % taps_per_channel / s.kernel_w * s.dilation_h);
+      tap_x[static_cast<std::size_t>(t)] = static_cast<std::int32_t>(t % s.kernel_w * s.dilation_w);
+    }
+    std::vector<unsigned> patterns(weights.size());
+    for (std::size_t i = 0; i < weights.size(); ++i) {
+      patterns[i] = operand_pattern(weights[i], sign_magnitude);
+    }
     // Per wavefront, the muls it has issued (its next tap); per CU, lane and unit, the input
-    // position (-1: a zero, padding or nothing yet) and weight pattern the unit holds.
+    // position (channel -1: a zero, padding or nothing yet) and weight pattern the unit holds.
     std::vector<std::int64_t> next_tap(static_cast<std::size_t>(k.workgroups() * per_group), 0);
     struct Held {
-      std::int64_t position = -1;
+      std::int32_t channel = -1, y = 0, x = 0;
       unsigned b = 0;
     };
     std::vector<Held> held(static_cast<std::size_t>(core_.compute_units) * pes * units_.size());
+    const std::int32_t top = s.pad_top, bottom = s.pad_top + s.height;
+    const std::int32_t left = s.pad_left, right = s.pad_left + s.width;
     double energy = 0.0;
     std::uint64_t operations = 0;
-    for (const auto& issue : sched.run.mul_issues) {
+    for (const auto& issue : sched.mul_issues) {
       const std::int64_t t =
           next_tap[static_cast<std::size_t>(issue.workgroup * per_group + issue.wavefront)]++;
       const std::int64_t gx = issue.workgroup % k.groups_x(), gy = issue.workgroup / k.groups_x();
-      const std::int64_t ci = t / taps_per_channel;
-      const std::int64_t ky = t % taps_per_channel / s.kernel_w, kx = t % s.kernel_w;
+      const auto tt = static_cast<std::size_t>(t);
       for (int it = 0; it < size; ++it) {
         if (!((issue.mask >> it) & 1)) continue;
-        const std::int64_t lid = std::int64_t{issue.wavefront} * size + it;
-        const std::int64_t m = gx * k.group_x + lid % k.group_x;
-        const std::int64_t n = gy * k.group_y + lid / k.group_x;
+        const auto lid = static_cast<std::size_t>(std::int64_t{issue.wavefront} * size + it);
+        const auto m = static_cast<std::size_t>(gx * k.group_x + item_x[lid]);
+        const std::int64_t n = gy * k.group_y + item_y[lid];
         const std::size_t unit = select[static_cast<std::size_t>(n)];
-        const unsigned b =
-            operand_pattern(weights[static_cast<std::size_t>(n * k.k + t)], sign_magnitude);
-        const std::int64_t channel = n / filters_per_group * channels_per_group + ci;
-        const std::int64_t y = m / ow * s.stride_h + ky * s.dilation_h;
-        const std::int64_t x = m % ow * s.stride_w + kx * s.dilation_w;
-        const bool pad = y < s.pad_top || y >= s.pad_top + s.height || x < s.pad_left ||
-                         x >= s.pad_left + s.width;
-        const std::int64_t position = pad ? -1 : (channel * hp + y) * wp + x;
+        const unsigned b = patterns[static_cast<std::size_t>(n * k.k + t)];
+        const std::int32_t y = origin_y[m] + tap_y[tt], x = origin_x[m] + tap_x[tt];
+        const bool pad = y < top || y >= bottom || x < left || x >= right;
+        const std::int32_t channel =
+            pad ? -1
+                : static_cast<std::int32_t>(n / filters_per_group * channels_per_group +
+                                            tap_channel[tt]);
         const std::size_t lane = static_cast<std::size_t>(issue.cu * pes + it % pes);
         Held& h = held[lane * units_.size() + unit];
         Change change = Change::kIndependent;
-        std::int64_t lag = 0;
-        if (h.position < 0) {
+        std::size_t bin = 0;
+        if (h.channel < 0) {
           change = pad ? Change::kZeroToZero : Change::kFromZero;
         } else if (pad) {
           change = Change::kToZero;
-        } else if (h.position == position) {
-          change = Change::kSame;
-        } else if (h.position / plane == position / plane) {
+        } else if (h.channel == channel) {
           // Steps of the chain: the Manhattan distance on the channel's map in strides (the
           // profiled chain runs along rows; taken as isotropic, so a vertical neighbour is as
           // close as a horizontal one).
-          const std::int64_t p0 = h.position % plane, p1 = position % plane;
-          const std::int64_t distance = std::abs(p0 / wp - p1 / wp) + std::abs(p0 % wp - p1 % wp);
-          lag = std::max<std::int64_t>(1, distance / s.stride_w);
-          if (lag <= kMaxLag) {
-            change = Change::kLag;
-            lag = binned(lag);
+          const std::int64_t distance = std::abs(h.y - y) + std::abs(h.x - x);
+          if (distance == 0) {
+            change = Change::kSame;
+          } else {
+            const std::int64_t lag = std::max<std::int64_t>(1, distance / s.stride_w);
+            if (lag <= kMaxLag) {
+              change = Change::kLag;
+              bin = lag_bin(lag);
+            }
           }
         }
-        energy += expect[unit]->energy(change, change == Change::kLag ? lag : 0, h.b, b);
-        h = {position, b};
+        energy += expect[unit]->energy(change, bin, h.b, b);
+        h = {channel, y, x, b};
         ++operations;
       }
     }
     SimtPredictedLayer pl;
     pl.name = l.name;
     pl.run = sched.run;
-    pl.run.mul_issues = {};
     pl.run.total = {};
     pl.run.total.operations = operations;
     pl.run.total.energy_fj = energy;
