@@ -14,6 +14,9 @@
 //   energy.csv              with a systolic: section (ws, ideal memory): predicted energy by
 //                           component, cycles and area per image, each candidate everywhere and
 //                           --layers
+//   simt_energy.csv         with a simt: section: the same on the SIMT core (total and
+//                           multiplier energy, cycles, area), each unit type everywhere and
+//                           --layers
 //   stats.json, stats.csv   the stats tree (profile, scores, predictor); resolved_config.yaml
 // --layers scores one layer-level assignment and prints its predicted drop.
 #include <algorithm>
@@ -23,6 +26,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/accelerator.h"
 #include "app/commands/commands.h"
 #include "app/model_setup.h"
 #include "app/study.h"
@@ -274,6 +278,41 @@ void run(const Options& o) {
                 << std::setprecision(1) << std::setw(12) << e.total_fj() / 1000 << " pJ"
                 << " (multipliers " << e.multipliers_fj / 1000 << " pJ), " << p.cycles
                 << " cycles, area " << std::setprecision(0) << area << " um2\n";
+    }
+  }
+  // The SIMT energy predictor on the study's SIMT core, when it has one (app::Accelerator): every
+  // candidate its PEs carry in every layer, and --layers.
+  if (s.simt) {
+    const Accelerator core(study, c, model, &profile, "simt");
+    std::vector<std::pair<std::string, models::Assignment>> cases;
+    for (std::size_t m = 0; m < c.names.size(); ++m) {
+      const auto& units = s.simt->units;
+      if (!units.empty() && std::find(units.begin(), units.end(), c.names[m]) == units.end()) {
+        continue;  // not a unit type of the core
+      }
+      cases.emplace_back(c.names[m],
+                         models::Assignment::uniform(net, static_cast<std::uint16_t>(m)));
+    }
+    if (!chosen.empty()) cases.emplace_back("--layers", models::Assignment::per_layer(net, chosen));
+    auto csv = open_csv(dir / "simt_energy.csv",
+                        "assignment,cycles,total_pj,multipliers_pj,area_um2,unit_types");
+    std::cout << "predicted on the SIMT core (" << core.describe() << "), per image:\n";
+    StatsTree& group = stats.group("simt_energy_predictor");
+    for (const auto& [name, assignment] : cases) {
+      const AcceleratorCost p = core.predict(assignment);
+      std::string types;
+      for (const auto& t : p.types) types += (types.empty() ? "" : " ") + t;
+      csv << name << "," << p.cycles << "," << p.energy_fj / 1000 << ","
+          << p.multiplier_energy_fj / 1000 << "," << p.area_um2 << "," << types << "\n";
+      StatsTree& g = group.group(name);
+      g.set("cycles", p.cycles, "cycles");
+      g.set("energy_pj", p.energy_fj / 1000, "pJ", "predicted energy per image");
+      g.set("multipliers_pj", p.multiplier_energy_fj / 1000, "pJ");
+      g.set("area_um2", p.area_um2, "um2", "with the unit types the PEs carry");
+      std::cout << "  " << std::left << std::setw(20) << name << std::right << std::fixed
+                << std::setprecision(1) << std::setw(12) << p.energy_fj / 1000 << " pJ"
+                << " (multipliers " << p.multiplier_energy_fj / 1000 << " pJ), " << p.cycles
+                << " cycles, area " << std::setprecision(0) << p.area_um2 << " um2\n";
     }
   }
   stats.write_json(dir / "stats.json");

@@ -100,6 +100,28 @@ TEST(ScoreCliTest, PredictsEnergyOnTheStudysArray) {
   EXPECT_THAT(r.out, HasSubstr("energy predictor: not run; it does not model DRAM stalls"));
 }
 
+// A study with a simt: section: the SIMT energy predictor per image, each unit type everywhere
+// and --layers, with the cycles the core takes (exact: they do not depend on the data).
+TEST(ScoreCliTest, PredictsEnergyOnTheStudysSimtCore) {
+  test::TempDir dir;
+  const fs::path out = dir / "out";
+  const auto r = run_tool({"score", (test::source_dir() / "configs/lenet5_simt.yaml").string(),
+                           "-p", "dataset.root=" + test::data_dir().string(), "-p",
+                           "scoring.profile_images=100", "--no-calibration", "--layers",
+                           "exact,mul8u_drum4,mul8u_trunc4,exact,exact", "--out", out.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("predicted on the SIMT core (simt 2 CUs x 8 PEs"));
+  EXPECT_EQ(lines(out / "simt_energy.csv"), 5u);  // header, 3 unit types, --layers
+  const std::string csv = test::read_file(out / "simt_energy.csv");
+  EXPECT_THAT(csv, HasSubstr("\nmul8u_trunc4,171980,"));
+  EXPECT_THAT(csv, HasSubstr("\n--layers,171980,"));
+  const auto stats = nlohmann::json::parse(test::read_file(out / "stats.json"));
+  const auto& e = stats["simt_energy_predictor"];
+  EXPECT_LT(e["mul8u_drum4"]["multipliers_pj"].get<double>(),
+            e["exact"]["multipliers_pj"].get<double>());
+  EXPECT_EQ(e["exact"]["area_um2"].get<double>(), e["mul8u_drum4"]["area_um2"].get<double>());
+}
+
 TEST(ScoreCliTest, BadInputIsOneClearError) {
   auto r = run_tool(small({"-p", "scoring.noise_ratio=0"}));
   EXPECT_EQ(r.code, 2);
