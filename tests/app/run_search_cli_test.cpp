@@ -3,12 +3,20 @@
 // (1,000 test images, 100 profiling images, a 4x4 array): every stage runs, the strategies are
 // compared, the results store holds every evaluation with measured and predicted costs, the
 // report is written and the last line says where; a second run takes everything from the store;
-// bad search settings give one error naming the key.
+// a run killed with SIGKILL in the middle of its search resumes without evaluating anything
+// committed and ends with the same front; bad search settings give one error naming the key.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "search/store.h"
 #include "tests/support/test_support.h"
@@ -87,6 +95,73 @@ TEST(RunSearchCliTest, EveryStageRunsAndTheReportIsWhereTheLastLineSays) {
   EXPECT_EQ(stats2["search"]["random-layer"]["evaluated"], 0);
   EXPECT_EQ(stats2["search"]["hawx-layer"]["hypervolume"],
             stats["search"]["hawx-layer"]["hypervolume"]);
+}
+
+// Evaluations committed to a results store so far (0 while it does not exist yet).
+int committed(const fs::path& db) {
+  if (!fs::exists(db)) return 0;
+  sqlite3* handle = nullptr;
+  int n = 0;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_busy_timeout(handle, 1000);
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(handle, "SELECT count(*) FROM evaluations", -1, &st, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+      n = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(handle);
+  return n;
+}
+
+TEST(RunSearchCliTest, AKilledRunResumesWithoutRedoingCommittedEvaluations) {
+  test::TempDir dir;
+  const std::vector<std::string> search = {"-p", "search.strategies=[random]", "-p",
+                                           "search.budget=40"};
+  // Uninterrupted.
+  const auto whole = run_tool(small(dir / "whole", search));
+  ASSERT_EQ(whole.code, 0) << whole.err;
+  const auto expected = nlohmann::json::parse(test::read_file(dir / "whole" / "stats.json"));
+  ASSERT_EQ(expected["search"]["random-layer"]["evaluated"], 40);
+
+  // Killed with SIGKILL once some evaluations are committed.
+  const fs::path out = dir / "killed";
+  std::vector<std::string> argv = small(out, search);
+  argv.insert(argv.begin(), test::tool_path().string());
+  const pid_t pid = fork();
+  if (pid == 0) {
+    if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(126);
+    std::vector<char*> c;
+    for (auto& a : argv) c.push_back(a.data());
+    c.push_back(nullptr);
+    execv(c[0], c.data());
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (committed(out / "results.db") < 10 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed";
+  const int before = committed(out / "results.db");
+  ASSERT_GE(before, 10);
+  ASSERT_LT(before, 40);
+
+  // Run again: only what was not committed is evaluated, and the front is the same.
+  const auto resumed = run_tool(small(out, search));
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  const auto stats = nlohmann::json::parse(test::read_file(out / "stats.json"));
+  EXPECT_EQ(stats["search"]["random-layer"]["evaluated"], 40 - before);
+  EXPECT_EQ(stats["search"]["random-layer"]["points"], 40);
+  EXPECT_EQ(stats["search"]["random-layer"]["front"], expected["search"]["random-layer"]["front"]);
+  EXPECT_DOUBLE_EQ(stats["search"]["random-layer"]["hypervolume"].get<double>(),
+                   expected["search"]["random-layer"]["hypervolume"].get<double>());
+  EXPECT_EQ(committed(out / "results.db"), 40);
 }
 
 TEST(RunSearchCliTest, BadSearchSettingsNameTheKey) {
