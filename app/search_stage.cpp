@@ -256,12 +256,18 @@ SearchStageResult run_search_stages(const Study& study, const Candidates& c,
   std::cout << "search (" << search::level_name(spec.level) << " level, " << space.genes()
             << " genes x " << space.choices() << " candidates; objectives";
   for (auto o : spec.options.objectives) std::cout << " " << search::objective_name(o);
-  std::cout << "; reference accuracy " << reference.accuracy;
+  std::cout << "; hypervolume reference: accuracy " << std::fixed << std::setprecision(2)
+            << 100.0 * reference.accuracy << " %";
   for (auto o : spec.options.objectives) {
-    if (o != search::Objective::kAccuracy) {
-      std::cout << ", " << search::objective_name(o) << " " << search::value_of(reference, o);
+    if (o == search::Objective::kEnergy) {
+      std::cout << ", energy " << std::setprecision(1) << reference.energy / 1000.0 << " pJ";
+    } else if (o == search::Objective::kArea) {
+      std::cout << ", area " << std::setprecision(0) << reference.area << " um^2";
+    } else if (o == search::Objective::kCycles) {
+      std::cout << ", cycles " << std::setprecision(0) << reference.cycles;
     }
   }
+  std::cout << std::defaultfloat;
   std::cout << ")\n  strategy       points  evaluated  front  hypervolume"
             << (exhaustive ? "  of exhaustive  fewer points" : "")
             << (!spec.simulate && spec.verify ? "  verified hv" : "") << "\n";
