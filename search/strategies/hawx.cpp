@@ -310,7 +310,7 @@ class Hawx final : public Strategy {
       exact_accuracy_ = i == 0 ? m.accuracy : std::max(exact_accuracy_, m.accuracy);
       if (i == 0) break;
     }
-    if (proposed_ == 2) return farthest_in_log_score(open);
+    if (proposed_ == 2) return midway_in_log_score(open);
 
     // Refine: the drop model and the cost scales from everything measured.
     std::vector<DropSample> samples{{0.0, 0.0}};
@@ -356,6 +356,28 @@ class Hawx final : public Strategy {
     const double stop = options_.hawx_stop_gain;
     if (now > 0.0 && stop > 0.0 && (best == kNone || best_gain <= stop * now)) return kNone;
     return best != kNone ? best : farthest_in_log_score(open);
+  }
+
+  // The open pool point whose log score is nearest the middle of the pool's positive scores'.
+  std::size_t midway_in_log_score(const std::vector<std::size_t>& open) const {
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+    for (const auto& p : pool_) {
+      if (p.score > 0.0) lo = std::min(lo, p.score);
+      hi = std::max(hi, p.score);
+    }
+    if (!(hi > 0.0)) return open.front();
+    const double middle = 0.5 * (std::log10(lo) + std::log10(hi));
+    std::size_t best = open.front();
+    double best_distance = std::numeric_limits<double>::infinity();
+    for (std::size_t i : open) {
+      if (pool_[i].score <= 0.0) continue;
+      const double d = std::abs(std::log10(pool_[i].score) - middle);
+      if (d < best_distance) {
+        best_distance = d;
+        best = i;
+      }
+    }
+    return best;
   }
 
   // The open pool point whose log score is farthest from every measured point's.
