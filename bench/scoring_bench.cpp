@@ -21,7 +21,7 @@
 // --out DIR appends every (model, configuration, hawx, drop) to DIR/accuracy_vs_hawx.csv, the
 // data of the accuracy-against-hawx(model) plot across the zoo models.
 // Usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--filter-nsr]
-//                           [--multipliers a,b] [--no-predictor]
+//                           [--multipliers a,b] [--no-layers] [--no-predictor]
 //                           [--energy N] [--energy-images I] [--out DIR] CONFIG...
 #include <algorithm>
 #include <chrono>
@@ -64,6 +64,7 @@ struct Options {
   bool filter_nsr = false;        // measure the filters' NSR on the accumulators too
   std::vector<std::string> only;  // the study multipliers to correlate (empty: all)
   bool predictor = true;
+  bool layers = true;  // the layer-level study (2.)
   int energy_trials = 0;
   std::size_t energy_images = 5;
   std::string out;
@@ -153,7 +154,7 @@ void run(const Options& o, const std::string& config) {
       studied.push_back(m);
     }
   }
-  for (std::size_t m : studied) {
+  for (std::size_t m : (o.layers ? studied : std::vector<std::size_t>{})) {
     std::vector<double> h, d, caused_nsr;
     for (std::size_t l = 0; l < layers; ++l) {
       std::vector<std::uint16_t> choice(layers, 0);
@@ -376,17 +377,19 @@ void run(const Options& o, const std::string& config) {
         hs::calibrate_accuracy(engine, model.test, scores, choices, co);
     std::printf(
         "  accuracy predictor: drop = %.4g / (1 + (%.4g / h)^%.3g) pp (ceiling %.1f pp); "
-        "fit MAE %.3f pp on %zu, held-out MAE %.3f pp on %zu (rho %.3f); %.1f s\n",
+        "fit MAE %.3f pp on %zu, held-out MAE %.3f pp on %zu (rho %.3f); additive score: "
+        "held-out MAE %.3f pp (rho %.3f); %.1f s\n",
         cal.predictor.plateau(), cal.predictor.midpoint(), cal.predictor.steepness(),
         cal.predictor.ceiling(), cal.fit_mae, cal.fit.size(), cal.held_out_mae, cal.held_out.size(),
-        cal.held_out_spearman, cal.seconds);
+        cal.held_out_spearman, cal.additive_held_out_mae, cal.additive_held_out_spearman,
+        cal.seconds);
     for (const auto* set : {&cal.fit, &cal.held_out}) {
       for (const auto& m : *set) {
         std::string conf;
         for (auto x : m.layers) conf += (conf.empty() ? "" : ",") + c.names[x];
-        std::printf("    %-8s hawx %10.4g  drop %6.2f  predicted %6.2f  %s\n",
-                    set == &cal.fit ? "fit" : "held-out", m.hawx, m.drop, m.predicted,
-                    conf.c_str());
+        std::printf("    %-8s hawx %10.4g (additive %8.4g)  drop %6.2f  predicted %6.2f  %s\n",
+                    set == &cal.fit ? "fit" : "held-out", m.hawx, m.additive_hawx, m.drop,
+                    m.predicted, conf.c_str());
       }
     }
     if (!o.out.empty()) {
@@ -395,13 +398,15 @@ void run(const Options& o, const std::string& config) {
       const bool fresh = !fs::exists(file);
       std::ofstream csv(file, std::ios::app);
       if (fresh)
-        csv << "model,set,configuration,hawx_model,accuracy_percent,drop_pp,predicted_pp\n";
+        csv << "model,set,configuration,hawx_model,additive_hawx,accuracy_percent,drop_pp,"
+               "predicted_pp\n";
       for (const auto* set : {&cal.fit, &cal.held_out}) {
         for (const auto& m : *set) {
           std::string conf;
           for (auto x : m.layers) conf += (conf.empty() ? "" : ";") + c.names[x];
           csv << study.spec.name << "," << (set == &cal.fit ? "fit" : "held_out") << "," << conf
-              << "," << m.hawx << "," << m.accuracy << "," << m.drop << "," << m.predicted << "\n";
+              << "," << m.hawx << "," << m.additive_hawx << "," << m.accuracy << "," << m.drop
+              << "," << m.predicted << "\n";
         }
       }
     }
@@ -436,6 +441,8 @@ int hawx_main(int argc, char* argv[]) {
     } else if (a == "--multipliers") {
       std::stringstream list(value());
       for (std::string n; std::getline(list, n, ',');) o.only.push_back(n);
+    } else if (a == "--no-layers") {
+      o.layers = false;
     } else if (a == "--no-predictor") {
       o.predictor = false;
     } else if (a == "--out") {
@@ -445,7 +452,8 @@ int hawx_main(int argc, char* argv[]) {
           stderr,
           "usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--filter-nsr] "
           "[--multipliers a,b] "
-          "[--no-predictor] [--energy N] [--energy-images I] [--out DIR] CONFIG...\n");
+          "[--no-layers] [--no-predictor] [--energy N] [--energy-images I] [--out DIR] "
+          "CONFIG...\n");
       return 2;
     } else {
       o.configs.push_back(a);

@@ -135,6 +135,7 @@ AccuracyCalibration calibrate_accuracy(const models::Engine& engine, const model
     m.layers = layer_choice;
     const models::Assignment a = models::Assignment::per_layer(net, layer_choice);
     m.hawx = scores.model(a);
+    m.additive_hawx = scores.additive_model(a);
     m.accuracy = 100.0 * engine.evaluate(test, a, options.threads).accuracy();
     return m;
   };
@@ -192,6 +193,17 @@ AccuracyCalibration calibrate_accuracy(const models::Engine& engine, const model
   }
   if (!c.held_out.empty()) c.held_out_mae = mean_absolute_error(predicted, measured);
   if (c.held_out.size() >= 2) c.held_out_spearman = spearman(hawx, measured);
+  std::vector<AccuracySample> additive;
+  for (const auto& m : c.fit) additive.push_back({m.additive_hawx, m.drop});
+  const AccuracyPredictor sum = AccuracyPredictor::fit(additive, c.predictor.ceiling());
+  predicted.clear();
+  hawx.clear();
+  for (const auto& m : c.held_out) {
+    predicted.push_back(sum.drop(m.additive_hawx));
+    hawx.push_back(m.additive_hawx);
+  }
+  if (!c.held_out.empty()) c.additive_held_out_mae = mean_absolute_error(predicted, measured);
+  if (c.held_out.size() >= 2) c.additive_held_out_spearman = spearman(hawx, measured);
   c.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return c;
 }
@@ -206,6 +218,8 @@ void report_stats(const AccuracyCalibration& c, StatsTree& out) {
           "mean absolute error of the predicted drop, held-out random configurations");
   out.set("held_out_spearman", c.held_out_spearman, "",
           "rank correlation of hawx(model) and the measured drop, held-out set");
+  out.set("additive_held_out_mae_pp", c.additive_held_out_mae, "pp",
+          "held-out MAE of the same curve fitted on the additive score (sum of hawx(l))");
   out.set("plateau_pp", c.predictor.plateau(), "pp", "D of drop = D / (1 + (h0 / h)^k)");
   out.set("midpoint", c.predictor.midpoint(), "", "h0: the score of half the plateau's drop");
   out.set("steepness", c.predictor.steepness(), "", "k");

@@ -55,10 +55,11 @@ struct CalibrationOptions {
 
 struct MeasuredConfiguration {
   std::vector<std::uint16_t> layers;  // a multiplier per compute layer
-  double hawx = 0.0;
-  double accuracy = 0.0;   // measured, percent
-  double drop = 0.0;       // measured, percentage points
-  double predicted = 0.0;  // predicted drop
+  double hawx = 0.0;                  // hawx(model), compounding (Scores::model)
+  double additive_hawx = 0.0;         // the sum of hawx(l) (Scores::additive_model), for comparison
+  double accuracy = 0.0;              // measured, percent
+  double drop = 0.0;                  // measured, percentage points
+  double predicted = 0.0;             // predicted drop
 };
 
 struct AccuracyCalibration {
@@ -68,6 +69,10 @@ struct AccuracyCalibration {
   double fit_mae = 0.0;       // percentage points
   double held_out_mae = 0.0;  // percentage points
   double held_out_spearman = 0.0;
+  // The same curve fitted on the additive score of the same configurations: what the compounding
+  // model gains.
+  double additive_held_out_mae = 0.0;
+  double additive_held_out_spearman = 0.0;
   double seconds = 0.0;
 };
 

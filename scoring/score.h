@@ -22,7 +22,28 @@
 //       hawx(l) = (g_l^bias sum b(f) + g_l^signal sum s(f) + g_l sum n(f)) / F_l
 //     over its approximated filters (F_l: all its filters; every filter approximated: the gains
 //     times the means of b, s and n)
-//   model:                       hawx(model) = sum over layers of hawx(l)
+//   model (DESIGN.md, additive_model()): the sum over layers of hawx(l)
+//
+// Compounding (model()): a multiplier that truncates shrinks the products, so the layer passes a
+// smaller signal on; the next layer's operands are smaller, so its own truncation errors are
+// larger relative to them, and every bias downstream, which does not shrink, is larger relative
+// to the signal. With LeNet-5's harsh candidates this makes a layer cost <= 1.55 pp alone and 88
+// pp in every layer, which no sum of per-layer scores captures. model() walks the network in
+// order with the scale sigma of every value (the input image: 1):
+//   - a compute layer with input scale sigma: each approximate filter's error from the operation
+//     table on the layer's operand distribution scaled by sigma; its gain kappa_f = 1 +
+//     sum beta_o w_o / sum w_o^2 (the error filter's regression on the filter); the layer's kappa
+//     the kappa_f weighted by Var(y_f); the accumulated signal leaves scaled by sigma kappa;
+//   - measured at that scale, the filter's error is: an offset (its mean less the part along the
+//     signal, plus b_f (1 / (sigma kappa) - 1) from the bias), a signal-shaped part ((kappa_f /
+//     kappa - 1)^2 and the activation-linear error not along the signal) and the residual, each
+//     relative to Var(y_f) and propagated with its gain (g^bias, g^signal, g) as in hawx(l);
+//   - the next value's scale: after a ReLU, the ratio of the rectified means, the pre-activation
+//     taken as Gaussian with the approximate mean and variance; else sigma kappa. A residual add
+//     takes the mean of its inputs' scales, other layers pass the scale on.
+// hawx(model) is the sum of the layers' terms. With no approximate layer upstream and kappa = 1 a
+// layer's term is hawx(l) without the part of the error that only rescales the signal. The scaled
+// operation tables are computed on demand and cached (log sigma on a grid of 0.005).
 //
 // DESIGN.md multiplies the mean hawx(f) by one gain measured with noise; but the three parts of
 // the error have different shapes, and later layers treat shapes differently: white noise is
@@ -35,7 +56,11 @@
 
 #include <array>
 #include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/stats.h"
@@ -124,14 +149,54 @@ class Scores {
   double layer(std::size_t m, std::size_t layer) const;
   // hawx(l) of a layer under an assignment (its filters' multipliers).
   double layer(const std::vector<std::uint16_t>& filters, std::size_t layer) const;
-  // hawx(model) of an assignment (layer- or filter-level).
+  // hawx(model) of an assignment (layer- or filter-level): the NSR the assignment is predicted to
+  // cause at the logits, with the errors of the layers compounding (see "Compounding" above).
+  // Equal to the sum of hawx(l) only to first order: for one approximate layer it differs from
+  // hawx(l) by the shrinking of the signal the layer causes.
   double model(const models::Assignment& assignment) const;
+  // DESIGN.md's additive hawx(model): the sum over layers of hawx(l), kept for comparison.
+  double additive_model(const models::Assignment& assignment) const;
+  // The compounding model's per compute layer figures for an assignment.
+  struct LayerTerm {
+    double input_scale = 1.0;   // sigma_l: the scale of the layer's input signal (exact: 1)
+    double output_scale = 1.0;  // sigma_l kappa_l: the scale of its accumulated signal
+    double nsr = 0.0;           // its contribution to model(): the NSR it adds at the logits
+  };
+  std::vector<LayerTerm> model_terms(const models::Assignment& assignment) const;
   // hawx(model) with multiplier m on exactly the listed filters of one layer (the rest exact).
   double filters_only(std::size_t m, std::size_t layer, const std::vector<std::size_t>& fs) const;
 
   double seconds() const { return seconds_; }  // time scoring took
 
  private:
+  // What the compounding model needs of the network and the profile (copied: a Scores outlives
+  // neither, but must not hold references to them).
+  struct NetLayer {
+    int kind = 0;  // 0: compute, 1: add, 2: anything else (one input, scale passed on)
+    int input = 0, input2 = -1, output = 0;
+    int compute = -1;   // compute layer index
+    bool relu = false;  // a ReLU (or a clip at 0) follows
+  };
+  struct ComputeLayer {
+    std::size_t taps = 0;
+    std::vector<std::int16_t> weights;  // [filter][tap]
+    std::vector<double> bias;           // per filter, accumulator units
+    std::vector<double> signal_mean;    // E[y_f] - bias: the products' mean, accumulator units
+    std::vector<double> signal_var;     // Var(y_f)
+    std::array<double, 256> p{}, negative{};  // the operand distribution
+  };
+  // One multiplier on every filter of one layer whose input is scaled by sigma: per filter, the
+  // error's mean, its regression on the products' sum (the filter's gain kappa_f - 1), the
+  // variance of its activation-linear part and its residual variance (accumulator units).
+  struct Scaled {
+    std::vector<double> mean, gain, shaped, noise;
+  };
+  const Scaled& scaled(std::size_t m, std::size_t layer, int sigma_bin) const;
+  struct Cache {
+    std::mutex lock;
+    std::map<std::tuple<std::size_t, std::size_t, int>, std::unique_ptr<Scaled>> entries;
+  };
+
   std::vector<std::string> names_;
   std::vector<double> gains_;                                   // per layer
   std::vector<double> bias_gains_;                              // per layer
@@ -139,6 +204,13 @@ class Scores {
   std::vector<double> rho_;                                     // patch correlation per layer
   std::vector<std::vector<OperationTable>> ops_;                // [m][layer]
   std::vector<std::vector<std::vector<FilterScore>>> filters_;  // [m][layer][filter]
+  std::vector<rtl::ProductTable> tables_;
+  std::vector<bool> exact_;  // multiplier m makes no error
+  bool sign_magnitude_ = true;
+  std::vector<NetLayer> net_;
+  std::size_t values_ = 0;
+  std::vector<ComputeLayer> compute_;
+  std::shared_ptr<Cache> cache_ = std::make_shared<Cache>();
   double seconds_ = 0.0;
 };
 

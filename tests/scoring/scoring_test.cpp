@@ -235,11 +235,85 @@ TEST_F(LenetScoringTest, LayerScoresRankLikeMeasuredDrops) {
       detail += " (" + std::to_string(h[l]) + ", " + std::to_string(100 * d[l]) + " pp)";
     }
     EXPECT_GE(rho, 0.8) << name << ": hawx(l) and drops" << detail;
-    // The model score is the sum of the layer scores.
+    // DESIGN.md's additive model score is the sum of the layer scores.
     double sum = 0.0;
     for (double x : h) sum += x;
-    EXPECT_NEAR(setup_->scores->model(models::Assignment::uniform(net, m)), sum, 1e-9 * sum);
+    EXPECT_NEAR(setup_->scores->additive_model(models::Assignment::uniform(net, m)), sum,
+                1e-9 * sum);
   }
+}
+
+// The compounding model's premise: a truncating multiplier shrinks the signal it passes on, and
+// the shrinking compounds. Its predicted scale of each later layer's input against the measured
+// ratio of the mean operands (profiling images, the approximate layers in front).
+TEST_F(LenetScoringTest, CompoundingModelPredictsTheShrinkingSignal) {
+  const auto& engine = *setup_->model.engine;
+  const auto& net = setup_->model.net();
+  models::Dataset images = setup_->train;
+  images.truncate(300);
+  models::Probe probe;
+  probe.operand_histograms = true;
+  auto mean_operands = [&](const models::Assignment& a) {
+    std::vector<double> means;
+    for (const auto& h : engine.evaluate(images, a, 2, {}, probe).operand_histograms) {
+      double sum = 0.0, n = 0.0;
+      for (std::size_t v = 0; v < 256; ++v) {
+        sum += static_cast<double>(v) * static_cast<double>(h[v]);
+        n += static_cast<double>(h[v]);
+      }
+      means.push_back(sum / n);
+    }
+    return means;
+  };
+  const std::vector<double> exact = mean_operands(models::Assignment::uniform(net, 0));
+  const std::uint16_t t12 = setup_->candidates.index("mul8u_trunc12");
+  const std::uint16_t t13 = setup_->candidates.index("mul8u_trunc13");
+  const std::uint16_t drum = setup_->candidates.index("mul8u_drum2");
+  for (const std::vector<std::uint16_t>& choice : {std::vector<std::uint16_t>{t12, 0, 0, 0, 0},
+                                                   {t13, 0, 0, 0, 0},
+                                                   {0, t12, 0, 0, 0},
+                                                   {0, drum, 0, 0, 0},
+                                                   {t12, t12, 0, 0, 0},
+                                                   {t13, t13, 0, 0, 0}}) {
+    const models::Assignment a = models::Assignment::per_layer(net, choice);
+    const std::vector<double> measured = mean_operands(a);
+    const auto terms = setup_->scores->model_terms(a);
+    // The input of fc1 (layer 2): after one or two approximate convolutions.
+    const double ratio = measured[2] / exact[2];
+    EXPECT_NEAR(terms[2].input_scale / ratio, 1.0, 0.12)
+        << choice[0] << "," << choice[1] << ": predicted " << terms[2].input_scale << ", measured "
+        << ratio;
+  }
+  // Two truncating layers shrink more than the product of each alone, and the model score grows
+  // faster than the sum of the layers' scores.
+  const auto one =
+      setup_->scores->model_terms(models::Assignment::per_layer(net, {t13, 0, 0, 0, 0}));
+  const auto two =
+      setup_->scores->model_terms(models::Assignment::per_layer(net, {0, t13, 0, 0, 0}));
+  const auto both =
+      setup_->scores->model_terms(models::Assignment::per_layer(net, {t13, t13, 0, 0, 0}));
+  EXPECT_LT(both[2].input_scale, one[2].input_scale * two[2].input_scale);
+  const models::Assignment all = models::Assignment::uniform(net, t12);
+  EXPECT_GT(setup_->scores->model(all), 10.0 * setup_->scores->additive_model(all));
+}
+
+// Must show 2 (partly): the accuracy predictor on held-out random layer-level configurations of
+// LeNet-5 (the whole MNIST test set), fitted on 12. The target of 1 pp is not met with these
+// candidates (docs/scoring.md): this asserts what the compounding model reaches, and that it does
+// far better than DESIGN.md's additive score on the same measurements.
+TEST_F(LenetScoringTest, AccuracyPredictorHeldOutError) {
+  std::vector<std::uint16_t> choices;
+  for (std::size_t m = 1; m < setup_->candidates.names.size(); ++m) {
+    choices.push_back(static_cast<std::uint16_t>(m));
+  }
+  CalibrationOptions options;
+  options.seed = 1;
+  const AccuracyCalibration c = calibrate_accuracy(*setup_->model.engine, setup_->model.test,
+                                                   *setup_->scores, choices, options);
+  ASSERT_EQ(c.held_out.size(), 20u);
+  EXPECT_LT(c.held_out_mae, 5.0);
+  EXPECT_LT(c.held_out_mae, 0.5 * c.additive_held_out_mae);
+  EXPECT_GT(c.held_out_spearman, 0.95);
 }
 
 }  // namespace
