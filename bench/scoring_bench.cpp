@@ -10,7 +10,9 @@
 //   3. filter level (--filter-groups G > 0): each layer's filters split into G groups of
 //      consecutive filters; the drop of approximating one group alone against its hawx: rho;
 //   4. the accuracy predictor fitted on scoring.fit_configurations measured configurations and
-//      its mean absolute error on scoring.held_out_configurations random ones;
+//      its mean absolute error on scoring.held_out_configurations random ones (--whole-space: and
+//      on every layer-level configuration, for small spaces such as LeNet-5's 4^5);
+//      --no-layers skips 2.;
 //   5. (--energy N, a study with a systolic: section) the energy predictor, profiled on training
 //      images, against the SystemC array's energy averaged over --energy-images test images, on N
 //      random arrays (shape, column map or multi-unit PEs) and layer-level assignments; with a
@@ -21,7 +23,7 @@
 // --out DIR appends every (model, configuration, hawx, drop) to DIR/accuracy_vs_hawx.csv, the
 // data of the accuracy-against-hawx(model) plot across the zoo models.
 // Usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--filter-nsr]
-//                           [--multipliers a,b] [--no-layers] [--no-predictor]
+//                           [--multipliers a,b] [--no-layers] [--whole-space] [--no-predictor]
 //                           [--energy N] [--energy-images I] [--out DIR] CONFIG...
 #include <algorithm>
 #include <chrono>
@@ -64,7 +66,8 @@ struct Options {
   bool filter_nsr = false;        // measure the filters' NSR on the accumulators too
   std::vector<std::string> only;  // the study multipliers to correlate (empty: all)
   bool predictor = true;
-  bool layers = true;  // the layer-level study (2.)
+  bool layers = true;        // the layer-level study (2.)
+  bool whole_space = false;  // every layer-level configuration measured (4.)
   int energy_trials = 0;
   std::size_t energy_images = 5;
   std::string out;
@@ -144,8 +147,8 @@ void run(const Options& o, const std::string& config) {
   const auto start = Clock::now();
   const double baseline = accuracy(engine, model.test, hm::Assignment::uniform(net, 0), o.threads);
   std::printf("  exact accuracy %.2f%% on %zu test images\n", baseline, model.test.size());
-  std::printf("  %-20s %-22s %10s %10s %7s %12s %12s %10s\n", "multiplier", "layer", "g_l",
-              "g_l bias", "g_l sig", "hawx(l)", "logit NSR", "drop pp");
+  std::printf("  %-20s %-22s %10s %10s %7s %12s %12s %12s %10s\n", "multiplier", "layer", "g_l",
+              "g_l bias", "g_l sig", "hawx(l)", "hawx(model)", "logit NSR", "drop pp");
   const auto clean =
       hs::logits_of(engine, profile_set, hm::Assignment::uniform(net, 0), nullptr, o.threads);
   std::vector<std::size_t> studied;
@@ -155,11 +158,14 @@ void run(const Options& o, const std::string& config) {
     }
   }
   for (std::size_t m : (o.layers ? studied : std::vector<std::size_t>{})) {
-    std::vector<double> h, d, caused_nsr;
+    std::vector<double> h, d, caused_nsr, compounded;
     for (std::size_t l = 0; l < layers; ++l) {
       std::vector<std::uint16_t> choice(layers, 0);
       choice[l] = static_cast<std::uint16_t>(m);
       h.push_back(scores.layer(m, l));
+      // hawx(model) of the same assignment: hawx(l) with the shrinking of the signal and the
+      // biases downstream that no longer match it.
+      compounded.push_back(scores.model(hm::Assignment::per_layer(net, choice)));
       d.push_back(baseline -
                   accuracy(engine, model.test, hm::Assignment::per_layer(net, choice), o.threads));
       // The NSR the approximation causes at the logits of the profiling images: what hawx(l)
@@ -201,14 +207,17 @@ void run(const Options& o, const std::string& config) {
         std::printf("  %-20s %-22s filter NSR measured %.4g predicted %.4g\n", c.names[m].c_str(),
                     profile.layers[l].name.c_str(), measured_nsr, predicted_nsr);
       }
-      std::printf("  %-20s %-22s %10.4g %10.4g %7.4g %12.4g %12.4g %10.2f\n", c.names[m].c_str(),
-                  profile.layers[l].name.c_str(), scores.gain(l), scores.bias_gain(l),
-                  scores.signal_gain(l), h.back(), nsr, d.back());
+      std::printf("  %-20s %-22s %10.4g %10.4g %7.4g %12.4g %12.4g %12.4g %10.2f\n",
+                  c.names[m].c_str(), profile.layers[l].name.c_str(), scores.gain(l),
+                  scores.bias_gain(l), scores.signal_gain(l), h.back(), compounded.back(), nsr,
+                  d.back());
     }
     std::printf(
         "  %-20s layer-level Spearman rho = %.3f (hawx(l) vs drop); %.3f (hawx(l) vs the "
-        "logit NSR the approximation causes)\n",
-        c.names[m].c_str(), hs::spearman(h, d), hs::spearman(h, caused_nsr));
+        "logit NSR the approximation causes); %.3f (hawx(model) of the one-layer assignment vs "
+        "drop)\n",
+        c.names[m].c_str(), hs::spearman(h, d), hs::spearman(h, caused_nsr),
+        hs::spearman(compounded, d));
   }
   std::printf("  layer-level measurements %.1f s\n", seconds_since(start));
 
@@ -392,6 +401,60 @@ void run(const Options& o, const std::string& config) {
                     m.predicted, conf.c_str());
       }
     }
+    // The whole layer-level space (--whole-space): every configuration measured, the predictor
+    // fitted above judged on all of them, and both scores' rank correlation with the drop.
+    if (o.whole_space) {
+      const std::size_t k = choices.size() + 1;
+      std::size_t total = 1;
+      for (std::size_t l = 0; l < layers && total <= 100000; ++l) total *= k;
+      if (total > 100000) {
+        std::printf("  whole space: %zu^%zu configurations, too many\n", k, layers);
+      } else {
+        const auto t0 = Clock::now();
+        std::vector<double> h, sum, d, p;
+        double in_transition = 0.0, transition_error = 0.0;
+        for (std::size_t code = 0; code < total; ++code) {
+          std::vector<std::uint16_t> choice(layers);
+          std::size_t x = code;
+          for (auto& v : choice) {
+            v = static_cast<std::uint16_t>(x % k);
+            x /= k;
+          }
+          const hm::Assignment a = hm::Assignment::per_layer(net, choice);
+          h.push_back(scores.model(a));
+          sum.push_back(scores.additive_model(a));
+          d.push_back(cal.baseline - accuracy(engine, model.test, a, o.threads));
+          p.push_back(cal.predictor.drop(h.back()));
+          // Where the drop is neither negligible nor the network guessing.
+          if (d.back() > 2.0 && d.back() < cal.predictor.ceiling() - 2.0) {
+            in_transition += 1.0;
+            transition_error += std::abs(p.back() - d.back());
+          }
+        }
+        std::vector<hs::AccuracySample> all, all_sum;
+        for (std::size_t i = 0; i < total; ++i) {
+          all.push_back({h[i], d[i]});
+          all_sum.push_back({sum[i], d[i]});
+        }
+        // The curve fitted on every configuration: the error no curve of the score avoids.
+        const hs::AccuracyPredictor best = hs::AccuracyPredictor::fit(all, cal.predictor.ceiling());
+        const hs::AccuracyPredictor best_sum =
+            hs::AccuracyPredictor::fit(all_sum, cal.predictor.ceiling());
+        std::vector<double> pb, pbs;
+        for (std::size_t i = 0; i < total; ++i) {
+          pb.push_back(best.drop(h[i]));
+          pbs.push_back(best_sum.drop(sum[i]));
+        }
+        std::printf(
+            "  whole space, %zu configurations (%.0f s): predictor (fitted on %zu) MAE %.3f pp, "
+            "%.3f pp on the %.0f with drops in (2, ceiling - 2); Spearman rho(hawx(model), drop) "
+            "%.3f, additive %.3f; the curve fitted on all of them: MAE %.3f pp, additive %.3f pp\n",
+            total, seconds_since(t0), cal.fit.size(), hs::mean_absolute_error(p, d),
+            in_transition > 0.0 ? transition_error / in_transition : 0.0, in_transition,
+            hs::spearman(h, d), hs::spearman(sum, d), hs::mean_absolute_error(pb, d),
+            hs::mean_absolute_error(pbs, d));
+      }
+    }
     if (!o.out.empty()) {
       fs::create_directories(o.out);
       const fs::path file = fs::path(o.out) / "accuracy_vs_hawx.csv";
@@ -441,6 +504,8 @@ int hawx_main(int argc, char* argv[]) {
     } else if (a == "--multipliers") {
       std::stringstream list(value());
       for (std::string n; std::getline(list, n, ',');) o.only.push_back(n);
+    } else if (a == "--whole-space") {
+      o.whole_space = true;
     } else if (a == "--no-layers") {
       o.layers = false;
     } else if (a == "--no-predictor") {
@@ -452,7 +517,8 @@ int hawx_main(int argc, char* argv[]) {
           stderr,
           "usage: hawx_bench_scoring [--images N] [--threads T] [--filter-groups G] [--filter-nsr] "
           "[--multipliers a,b] "
-          "[--no-layers] [--no-predictor] [--energy N] [--energy-images I] [--out DIR] "
+          "[--no-layers] [--whole-space] [--no-predictor] [--energy N] [--energy-images I] [--out "
+          "DIR] "
           "CONFIG...\n");
       return 2;
     } else {

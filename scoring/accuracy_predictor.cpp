@@ -31,19 +31,15 @@ double squared_error(const Parameters& p, const std::vector<AccuracySample>& sam
   return e;
 }
 
-}  // namespace
-
-AccuracyPredictor AccuracyPredictor::fit(const std::vector<AccuracySample>& samples,
-                                         double ceiling) {
-  if (samples.size() < 2) {
-    throw InputError("the accuracy predictor needs at least two measured configurations, not " +
-                     std::to_string(samples.size()));
-  }
+// Least squares of the curve on the samples; with `fixed_plateau` D is the ceiling and only h0 and
+// k are fitted.
+Parameters fit_curve(const std::vector<AccuracySample>& samples, double ceiling,
+                     bool fixed_plateau) {
   // Start: logit(drop / D) = k (log h - log h0) by linear least squares over the samples inside
   // (0, D), D a little above the largest drop measured (within the ceiling).
   double largest = 0.0;
   for (const auto& s : samples) largest = std::max(largest, s.drop);
-  const double top = std::min(ceiling, std::max(largest * 1.05, 1e-3));
+  const double top = fixed_plateau ? ceiling : std::min(ceiling, std::max(largest * 1.05, 1e-3));
   std::vector<std::pair<double, double>> xy;
   for (const auto& s : samples) {
     if (s.hawx <= 0.0) continue;
@@ -92,7 +88,11 @@ AccuracyPredictor AccuracyPredictor::fit(const std::vector<AccuracySample>& samp
     for (int tries = 0; tries < 20 && !improved; ++tries) {
       Eigen::Matrix3d damped = a;
       for (int d = 0; d < 3; ++d) damped(d, d) += lambda * std::max(a(d, d), 1e-12);
-      const Eigen::Vector3d step = damped.ldlt().solve(g);
+      Eigen::Vector3d step = damped.ldlt().solve(g);
+      if (fixed_plateau) {
+        const Eigen::Vector2d two = damped.bottomRightCorner<2, 2>().ldlt().solve(g.tail<2>());
+        step << 0.0, two(0), two(1);
+      }
       const Parameters q{std::clamp(p.plateau + step(0), 0.0, ceiling), p.log_midpoint + step(1),
                          std::clamp(p.log_steepness + step(2), std::log(0.05), std::log(20.0))};
       const double e = squared_error(q, samples);
@@ -108,6 +108,35 @@ AccuracyPredictor AccuracyPredictor::fit(const std::vector<AccuracySample>& samp
     }
     if (!improved || converged) break;
   }
+  return p;
+}
+
+}  // namespace
+
+AccuracyPredictor AccuracyPredictor::fit(const std::vector<AccuracySample>& samples,
+                                         double ceiling) {
+  if (samples.size() < 2) {
+    throw InputError("the accuracy predictor needs at least two measured configurations, not " +
+                     std::to_string(samples.size()));
+  }
+  // Two candidates: D free, and D at the ceiling (the network guesses when the error swamps the
+  // signal; one parameter fewer, so the few configurations measured cannot bend the curve into a
+  // step or a low plateau that only they support). Kept: the one with the smaller leave-one-out
+  // error (mean absolute, each sample predicted by the curve fitted on the others); with three
+  // or fewer samples, D free.
+  auto leave_one_out = [&](bool fixed) {
+    double e = 0.0;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      std::vector<AccuracySample> rest;
+      for (std::size_t j = 0; j < samples.size(); ++j) {
+        if (j != i) rest.push_back(samples[j]);
+      }
+      e += std::abs(curve(fit_curve(rest, ceiling, fixed), samples[i].hawx) - samples[i].drop);
+    }
+    return e / static_cast<double>(samples.size());
+  };
+  const bool fixed = samples.size() > 3 && leave_one_out(true) < leave_one_out(false);
+  const Parameters p = fit_curve(samples, ceiling, fixed);
   AccuracyPredictor out;
   out.ceiling_ = ceiling;
   out.plateau_ = p.plateau;

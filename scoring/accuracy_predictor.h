@@ -8,7 +8,8 @@
 // accuracy minus chance, where a network is no better than guessing) when the error swamps the
 // signal; k sets how sharp the transition is. Increasing in h for any parameters, so a larger
 // score never predicts a smaller drop. Fitted by Levenberg-Marquardt least squares (Eigen) from a
-// start given by the linear fit of logit(drop / D) on log h.
+// start given by the linear fit of logit(drop / D) on log h, twice: with D free and with D at the
+// ceiling; the fit with the smaller leave-one-out error is kept.
 //
 // calibrate_accuracy() measures the configurations: the engine evaluates each on the test set.
 #pragma once
