@@ -31,6 +31,13 @@ double squared_error(const Parameters& p, const std::vector<AccuracySample>& sam
   return e;
 }
 
+// The steepest curve allowed. A classifier under an error of growing power loses accuracy as the
+// error overcomes its decision margins, which spread over a decade or more: the fits the data
+// determine have k = 1-3 (docs/scoring.md). k = 20, a step from no drop to the plateau within 25 %
+// of h, is what a dozen noisy small drops produce when least squares is free to place a step
+// between them (ResNet-18).
+constexpr double kSteepest = 5.0;
+
 // Least squares of the curve on the samples; with `fixed_plateau` D is the ceiling and only h0 and
 // k are fitted.
 Parameters fit_curve(const std::vector<AccuracySample>& samples, double ceiling,
@@ -56,7 +63,7 @@ Parameters fit_curve(const std::vector<AccuracySample>& samples, double ceiling,
       y(static_cast<Eigen::Index>(i)) = xy[i].second;
     }
     const Eigen::Vector2d c = x.colPivHouseholderQr().solve(y);
-    const double k = std::clamp(c(0), 0.05, 20.0);
+    const double k = std::clamp(c(0), 0.05, kSteepest);
     p.log_steepness = std::log(k);
     p.log_midpoint = -c(1) / k;
   }
@@ -93,8 +100,9 @@ Parameters fit_curve(const std::vector<AccuracySample>& samples, double ceiling,
         const Eigen::Vector2d two = damped.bottomRightCorner<2, 2>().ldlt().solve(g.tail<2>());
         step << 0.0, two(0), two(1);
       }
-      const Parameters q{std::clamp(p.plateau + step(0), 0.0, ceiling), p.log_midpoint + step(1),
-                         std::clamp(p.log_steepness + step(2), std::log(0.05), std::log(20.0))};
+      const Parameters q{
+          std::clamp(p.plateau + step(0), 0.0, ceiling), p.log_midpoint + step(1),
+          std::clamp(p.log_steepness + step(2), std::log(0.05), std::log(kSteepest))};
       const double e = squared_error(q, samples);
       if (std::isfinite(e) && e < error) {
         converged = error - e < 1e-10 * (1.0 + error);

@@ -2,7 +2,7 @@
 // The accuracy predictor: a monotone model from hawx(model) to the accuracy drop, fitted on a few
 // measured configurations (docs/scoring.md).
 //
-//   drop(h) = D / (1 + (h0 / h)^k),  D in [0, ceiling], h0 > 0, k > 0
+//   drop(h) = D / (1 + (h0 / h)^k),  D in [0, ceiling], h0 > 0, 0.05 <= k <= 5
 //
 // a logistic curve in log h: no drop without error, half of D at h = h0, D (at most the exact
 // accuracy minus chance, where a network is no better than guessing) when the error swamps the
