@@ -11,7 +11,7 @@ namespace hawx::app {
 
 HawxGuidance::HawxGuidance(const search::DesignSpace& space, const scoring::Scores& scores,
                            CostModel costs, double ceiling)
-    : space_(space), cost_model_(std::move(costs)), ceiling_(ceiling) {
+    : space_(space), scores_(scores), cost_model_(std::move(costs)), ceiling_(ceiling) {
   const std::size_t k = space.choices();
   if (scores.multipliers() != k || scores.layers() != space.layers().size()) {
     throw Error("internal: the hawx scores cover " + std::to_string(scores.multipliers()) +
@@ -34,6 +34,10 @@ HawxGuidance::HawxGuidance(const search::DesignSpace& space, const scoring::Scor
 
 double HawxGuidance::unit_score(std::size_t gene, std::uint16_t candidate) const {
   return score_.at(gene).at(candidate);
+}
+
+double HawxGuidance::score(const search::Point& point) const {
+  return scores_.model(space_.assignment(point));
 }
 
 const HawxGuidance::Table& HawxGuidance::table(const std::vector<bool>& carried) const {

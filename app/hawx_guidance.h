@@ -5,7 +5,9 @@
 // evaluations store as predicted costs.
 //
 // - unit_score: layer level, hawx(l) with every filter of layer l on the candidate; filter level,
-//   the share of hawx(model) of that one filter (Scores::filters_only). hawx(model) is the sum.
+//   the share of hawx(l) of that one filter (Scores::filters_only): what ranks genes.
+// - score: hawx(model) of a point as Scores::model computes it, each layer's error on operands
+//   shrunk by the layers before (docs/scoring.md): what the drop model is fitted on.
 // - costs: the accelerator's predictors (Accelerator::predict) price a layer from its own filters'
 //   multipliers and the hardware, i.e. the set of multiplier types the PEs carry. So for each set
 //   S asked for, |S| predictions (layer l on S[(l + j) mod |S|], j = 0..|S|-1, so that every type
@@ -43,6 +45,8 @@ class HawxGuidance final : public search::Guidance {
                double ceiling);
 
   double unit_score(std::size_t gene, std::uint16_t candidate) const override;
+  // hawx(model) of the point's assignment (Scores::model: the layers' errors compounded).
+  double score(const search::Point& point) const override;
   search::Metrics costs(const search::Point& point) const override;
   search::Metrics costs_on(const search::Point& point,
                            const std::vector<bool>& carried) const override;
@@ -60,6 +64,7 @@ class HawxGuidance final : public search::Guidance {
   const Table& table(const std::vector<bool>& carried) const;
 
   const search::DesignSpace& space_;
+  const scoring::Scores& scores_;
   CostModel cost_model_;
   double ceiling_;
   std::vector<std::vector<double>> score_;  // [gene][candidate]

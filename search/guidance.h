@@ -7,8 +7,9 @@
 //
 // Promises an implementation keeps:
 // - unit_score(g, 0) == 0 and unit_score(g, c) >= 0: the hawx score a gene adds when it moves
-//   from the exact multiplier to candidate c with every other gene exact. hawx(model) is additive
-//   over genes (DESIGN.md, "The hawx score"), so a point's score is the sum over its genes.
+//   from the exact multiplier to candidate c with every other gene exact: what ranks genes.
+//   score(point) is hawx(model) of the whole point; DESIGN.md's is the sum of the unit scores,
+//   scoring::Scores::model compounds the layers' errors (docs/scoring.md).
 // - costs(point): the predicted energy, area and cycles (accuracy NaN) of a point on the hardware
 //   it needs. Costs are not additive over genes: hardware that carries another multiplier type
 //   costs area, leakage and register clocking in every PE whichever genes use it.
@@ -46,8 +47,9 @@ class Guidance {
   // the measured samples (at least two, the exact design's (0, 0) among them).
   virtual std::function<double(double)> fit_drop(const std::vector<DropSample>& samples) const = 0;
 
-  // The score of a point: the sum of its genes' unit scores.
-  double score(const Point& point) const;
+  // hawx(model) of a point, what fit_drop's samples are scored by. Default: the sum of its genes'
+  // unit scores; an implementation may compound the layers' errors instead (Scores::model).
+  virtual double score(const Point& point) const;
 };
 
 }  // namespace hawx::search

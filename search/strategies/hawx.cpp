@@ -14,12 +14,16 @@
 // 2. Anchors. The exact design, the pool's harshest point and one in between (in log score) are
 //    measured first.
 // 3. Verify and refine, until the budget is spent: the accuracy drop model is refitted on every
-//    measured (score, drop) pair (Guidance::fit_drop, monotone), the cost predictions are scaled
-//    by the median measured/predicted ratio, and the next point is the pool point whose predicted
-//    metrics would add the most hypervolume to the measured front. It stops early when no open
-//    point is predicted to add more than `hawx_stop_gain` of the measured front's hypervolume
-//    (with 0 it spends the budget: when no point promises anything it explores the one whose
-//    score is farthest, in log, from every measured one), or when the pool is measured out.
+//    measured (score, drop) pair (Guidance::fit_drop, monotone) and the next point is the one
+//    whose predicted metrics would add the most hypervolume to the measured front. In an
+//    enumerated space every point is a candidate, predicted from the measured point nearest it
+//    (fewest genes differing): its measured metrics plus the predicted differences of accuracy
+//    and costs, so what the scores get wrong about a neighbourhood its measurement corrects; in a
+//    chained pool the predictions are global, the costs scaled by the median measured/predicted
+//    ratio. It stops early when no open point is predicted to add more than `hawx_stop_gain` of
+//    the measured front's hypervolume (with 0 it spends the budget: when no point promises
+//    anything it explores the one whose score is farthest, in log, from every measured one), or
+//    when the pool is measured out.
 // Proposals are sequential (one outstanding point) and deterministic.
 #include <algorithm>
 #include <cmath>
@@ -52,6 +56,7 @@ struct PoolPoint {
   double score = 0.0;
   Metrics costs;  // predicted energy, area, cycles
   bool proposed = false;
+  bool predicted_front = true;  // on the front the scores and cost predictions alone predict
 };
 
 class Hawx final : public Strategy {
@@ -112,16 +117,14 @@ class Hawx final : public Strategy {
     return v;
   }
 
-  double score_of(const Point& p) const {
-    double s = 0.0;
-    for (std::size_t g = 0; g < p.size(); ++g) s += unit_score_[g][p[g]];
-    return s;
-  }
-
   void add_to_pool(const Point& p, std::map<Point, std::size_t>& index) {
     if (index.count(p)) return;
     index.emplace(p, pool_.size());
-    pool_.push_back({p, score_of(p), guidance_->costs(p), false});
+    PoolPoint q;
+    q.point = p;
+    q.score = guidance_->score(p);
+    q.costs = guidance_->costs(p);
+    pool_.push_back(std::move(q));
   }
 
   void build_pool() {
@@ -172,7 +175,7 @@ class Hawx final : public Strategy {
     std::vector<Candidate> all;
     Point p = space_.uniform(0);
     do {
-      all.push_back({key_of(score_of(p), guidance_->costs(p)), p});
+      all.push_back({key_of(guidance_->score(p), guidance_->costs(p)), p});
     } while (space_.next(p));
     std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
       return a.key != b.key ? a.key < b.key : a.point < b.point;
@@ -186,6 +189,15 @@ class Hawx final : public Strategy {
       if (!beaten) front.push_back(&c);
     }
     for (const Candidate* c : front) add_to_pool(c->point, index);
+    // The rest of the space too, off the predicted front: once points are measured, predictions
+    // anchored on them can move a point the global prediction ranked poorly onto the front.
+    for (auto& p : pool_) p.predicted_front = true;
+    for (const auto& c : all) {
+      if (index.count(c.point)) continue;
+      add_to_pool(c.point, index);
+      pool_.back().predicted_front = false;
+    }
+    enumerated_ = true;
   }
 
   // The greedy chain on cost objective `o` (energy when none is given) among the candidates of
@@ -261,12 +273,54 @@ class Hawx final : public Strategy {
   // Predicted metrics of pool point i under the current models.
   Metrics predicted(std::size_t i, const std::function<double(double)>& drop,
                     const Metrics& scale) const {
+    if (enumerated_) return anchored(i, drop);
     Metrics m = pool_[i].costs;
     m.accuracy = exact_accuracy_ - drop(pool_[i].score) / 100.0;
     m.energy *= scale.energy;
     m.area *= scale.area;
     m.cycles *= scale.cycles;
     return m;
+  }
+
+  // The prediction of pool point i anchored on the measured point nearest it (fewest genes
+  // differing, then the nearest score): its measured metrics plus the predicted differences.
+  // Whatever the global model gets wrong about that neighbourhood, the anchor has measured.
+  Metrics anchored(std::size_t i, const std::function<double(double)>& drop) const {
+    const PoolPoint& q = pool_[i];
+    const std::pair<std::size_t, Metrics>* anchor = nullptr;
+    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+    double best_gap = std::numeric_limits<double>::infinity();
+    for (const auto& m : measured_) {
+      const Point& a = pool_[m.first].point;
+      std::size_t d = 0;
+      for (std::size_t g = 0; g < a.size(); ++g) d += a[g] != q.point[g] ? 1 : 0;
+      const double gap = std::abs(pool_[m.first].score - q.score);
+      if (d < best_distance || (d == best_distance && gap < best_gap)) {
+        best_distance = d;
+        best_gap = gap;
+        anchor = &m;
+      }
+    }
+    const PoolPoint& a = pool_[anchor->first];
+    const Metrics& at = anchor->second;
+    Metrics m;
+    m.accuracy = at.accuracy - (drop(q.score) - drop(a.score)) / 100.0;
+    m.energy = at.energy + (q.costs.energy - a.costs.energy);
+    m.area = at.area + (q.costs.area - a.costs.area);
+    m.cycles = at.cycles + (q.costs.cycles - a.costs.cycles);
+    return m;
+  }
+
+  // The drop model fitted on every measured point's (score, drop).
+  std::function<double(double)> fit_drop() const {
+    std::vector<DropSample> samples{{0.0, 0.0}};
+    for (const auto& [i, m] : measured_) {
+      if (i != 0 && pool_[i].score > 0.0) {
+        samples.push_back({pool_[i].score, 100.0 * (exact_accuracy_ - m.accuracy)});
+      }
+    }
+    return samples.size() >= 2 ? guidance_->fit_drop(samples)
+                               : std::function<double(double)>([](double) { return 0.0; });
   }
 
   std::vector<double> reference_point() const {
@@ -298,10 +352,15 @@ class Hawx final : public Strategy {
     }
     if (open.empty()) return kNone;
     if (proposed_ == 0) return 0;
+    std::vector<std::size_t> open_front;  // anchors come from the predicted front
+    for (std::size_t i : open) {
+      if (pool_[i].predicted_front) open_front.push_back(i);
+    }
+    if (open_front.empty()) open_front = open;
     if (proposed_ == 1) {
-      return *std::max_element(open.begin(), open.end(), [&](std::size_t a, std::size_t b) {
-        return pool_[a].score < pool_[b].score;
-      });
+      return *std::max_element(
+          open_front.begin(), open_front.end(),
+          [&](std::size_t a, std::size_t b) { return pool_[a].score < pool_[b].score; });
     }
     if (measured_.empty()) return open.front();
     // The exact design failing is no reason to stop: the best measured accuracy stands in.
@@ -310,18 +369,10 @@ class Hawx final : public Strategy {
       exact_accuracy_ = i == 0 ? m.accuracy : std::max(exact_accuracy_, m.accuracy);
       if (i == 0) break;
     }
-    if (proposed_ == 2) return midway_in_log_score(open);
+    if (proposed_ == 2) return midway_in_log_score(open_front);
 
     // Refine: the drop model and the cost scales from everything measured.
-    std::vector<DropSample> samples{{0.0, 0.0}};
-    for (const auto& [i, m] : measured_) {
-      if (i != 0 && pool_[i].score > 0.0) {
-        samples.push_back({pool_[i].score, 100.0 * (exact_accuracy_ - m.accuracy)});
-      }
-    }
-    const auto drop = samples.size() >= 2
-                          ? guidance_->fit_drop(samples)
-                          : std::function<double(double)>([](double) { return 0.0; });
+    const auto drop = fit_drop();
     std::vector<double> re, ra, rc;
     for (const auto& [i, m] : measured_) {
       const Metrics& p = pool_[i].costs;
@@ -362,6 +413,7 @@ class Hawx final : public Strategy {
   std::size_t midway_in_log_score(const std::vector<std::size_t>& open) const {
     double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
     for (const auto& p : pool_) {
+      if (!p.predicted_front) continue;
       if (p.score > 0.0) lo = std::min(lo, p.score);
       hi = std::max(hi, p.score);
     }
@@ -412,6 +464,7 @@ class Hawx final : public Strategy {
   std::size_t last_ = 0;
   bool outstanding_ = false;
   bool exhausted_ = false;
+  bool enumerated_ = false;  // the pool is the whole space
 };
 
 }  // namespace
