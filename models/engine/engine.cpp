@@ -34,6 +34,16 @@ float scale_of(float max_magnitude, int levels) {
   return max_magnitude > 0.0f ? max_magnitude / static_cast<float>(levels) : 1.0f;
 }
 
+// How the vector kernel looks up one fitting error row (Engine::error_lookup_): the smallest
+// lookup that gives the row's byte for every operand. Truncated multipliers' errors, for
+// instance, depend only on the operand's low bits, so their rows repeat every 16 operands.
+enum ErrorLookup : std::uint8_t {
+  kErrorConstant = 0,  // every error byte 0: nothing to look up
+  kError64 = 1,        // row[a] == row[a % 64]: one vpermb on the row's first 64 bytes
+  kError128 = 2,       // row[a] == row[a % 128]: one vpermt2b on its first 128
+  kError256 = 3,       // two vpermt2b and a blend on the operand's bit 7
+};
+
 }  // namespace
 
 QuantizedNetwork quantize(const Network& net, OperandFormat format, const Dataset& calibration,
@@ -225,6 +235,8 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
     std::vector<std::uint8_t> errors8(want_signed ? 0 : 65536);
     std::vector<std::int32_t> error_min(want_signed ? 0 : 256);
     std::vector<char> error_fits(want_signed ? 0 : 256, 0);
+    std::vector<std::uint8_t> error_span(want_signed ? 0 : 256, 0);
+    std::vector<std::uint8_t> error_lookup(want_signed ? 0 : 256, kError256);
     for (unsigned w = 0; !want_signed && w < 256; ++w) {
       std::int32_t low = std::numeric_limits<std::int32_t>::max();
       std::int32_t high = std::numeric_limits<std::int32_t>::min();
@@ -239,6 +251,19 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
         errors8[w * 256 + a] =
             static_cast<std::uint8_t>(rows[w * 256 + a] - static_cast<std::int32_t>(a * w) - low);
       }
+      if (!error_fits[w]) continue;
+      error_span[w] = static_cast<std::uint8_t>(high - low);
+      const std::uint8_t* row = errors8.data() + w * 256;
+      auto repeats = [row](unsigned period) {
+        for (unsigned a = period; a < 256; ++a) {
+          if (row[a] != row[a % period]) return false;
+        }
+        return true;
+      };
+      error_lookup[w] = high == low    ? kErrorConstant
+                        : repeats(64)  ? kError64
+                        : repeats(128) ? kError128
+                                       : kError256;
     }
     tables_.push_back(std::move(rows));
     tables16_.push_back(std::move(rows16));
@@ -246,6 +271,8 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
     errors8_.push_back(std::move(errors8));
     error_min_.push_back(std::move(error_min));
     error_fits_.push_back(std::move(error_fits));
+    error_span_.push_back(std::move(error_span));
+    error_lookup_.push_back(std::move(error_lookup));
   }
 }
 
@@ -406,14 +433,10 @@ __attribute__((target("avx512f,avx512bw"))) void tile_rows_avx512(
 //   [even][half] lane d: column 16 (d / 4) + 8 half + 2 (d % 4) + odd,
 // restored once per tile by a 128-bit transpose. Half the instructions of tile_rows_avx512 per
 // lookup; the same sums, bit for bit.
-//
-// kHigh = false: rows of 256 bytes, one byte per product and no high bytes (the error bytes
-// of Engine::errors8_, added to exact dot products).
-template <bool kSigned, bool kHigh = true>
+template <bool kSigned>
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     std::int32_t* acc, const std::uint8_t* table, const std::uint16_t* row_index, int positives,
     int taps, const std::uint8_t* x, const std::uint32_t* offsets) {
-  constexpr std::size_t kRowBytes = kHigh ? 512 : 256;
   static_assert(kTile == 64, "one register of byte operands");
   // 16-bit sums of the low and high product bytes, even and odd columns apart (word i of an
   // even sum is column 2i); at most 128 taps of |byte| <= 255 each before they are flushed into
@@ -424,19 +447,16 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
     __m512i le = zero, lo = zero, he = zero, ho = zero;
     const int end = std::min(taps, start + 128);
     for (int k = start; k < end; ++k) {
-      const std::uint8_t* r = table + static_cast<std::size_t>(row_index[k]) * kRowBytes;
+      const std::uint8_t* r = table + static_cast<std::size_t>(row_index[k]) * 512;
       const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
       const __mmask64 upper = _mm512_movepi8_mask(idx);
       const __m512i l = _mm512_mask_blend_epi8(
           upper, _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
           _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
-      const __m512i h =
-          kHigh ? _mm512_mask_blend_epi8(upper,
-                                         _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 256), idx,
-                                                                  _mm512_loadu_si512(r + 320)),
-                                         _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 384), idx,
-                                                                  _mm512_loadu_si512(r + 448)))
-                : zero;
+      const __m512i h = _mm512_mask_blend_epi8(
+          upper,
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 256), idx, _mm512_loadu_si512(r + 320)),
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 384), idx, _mm512_loadu_si512(r + 448)));
       // Unsigned bytes: le sums whole words (odd byte * 256 + even byte, mod 2^16) and the even
       // bytes' sum is recovered at the flush as le - 256 * lo: one instruction fewer per byte
       // vector. The high byte carries the product's sign in two's complement: split exactly.
@@ -446,17 +466,13 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
       if (k >= positives) {
         le = _mm512_sub_epi16(le, l);
         lo = _mm512_sub_epi16(lo, l_odd);
-        if constexpr (kHigh) {
-          he = _mm512_sub_epi16(he, h_even);
-          ho = _mm512_sub_epi16(ho, h_odd);
-        }
+        he = _mm512_sub_epi16(he, h_even);
+        ho = _mm512_sub_epi16(ho, h_odd);
       } else {
         le = _mm512_add_epi16(le, l);
         lo = _mm512_add_epi16(lo, l_odd);
-        if constexpr (kHigh) {
-          he = _mm512_add_epi16(he, h_even);
-          ho = _mm512_add_epi16(ho, h_odd);
-        }
+        he = _mm512_add_epi16(he, h_even);
+        ho = _mm512_add_epi16(ho, h_odd);
       }
     }
     // Even-byte sums from whole-word sums: |sum| <= 128 * 255 fits int16, so mod 2^16 is exact.
@@ -478,6 +494,101 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
   }
   // e0 dword j = column 2j, o0 = 2j + 1 (j < 16); e1, o1 the same for columns 32 + ...
   // unpacklo/hi_epi32(e, o): 128-bit lane L holds columns 8L + 0..3 / 8L + 4..7 of the half.
+  const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
+  const __m512i second = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
+  const __m512i halves[2][2] = {{e0, o0}, {e1, o1}};
+  for (int v = 0; v < 2; ++v) {
+    const __m512i l = _mm512_unpacklo_epi32(halves[v][0], halves[v][1]);
+    const __m512i h = _mm512_unpackhi_epi32(halves[v][0], halves[v][1]);
+    std::int32_t* out = acc + 32 * v;
+    _mm512_storeu_si512(
+        out, _mm512_add_epi32(_mm512_loadu_si512(out), _mm512_permutex2var_epi64(l, first, h)));
+    _mm512_storeu_si512(out + 16, _mm512_add_epi32(_mm512_loadu_si512(out + 16),
+                                                   _mm512_permutex2var_epi64(l, second, h)));
+  }
+}
+
+// One group of an error filter's taps (tile_errors_avx512): `count` taps of one sign whose rows
+// have one lookup kind and spans that add up to at most 255, so that their error bytes are
+// summed as bytes before they are widened.
+struct ErrorGroup {
+  std::uint16_t count = 0;
+  std::uint8_t lookup = kError256;  // ErrorLookup
+  std::uint8_t negative = 0;
+};
+
+// The byte sum of the error bytes of `n` taps: row k of `table` (256 bytes) looked up with the
+// operands at x + offsets[k] as kLookup says. No byte overflows: the rows' spans add up to <= 255.
+template <int kLookup>
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m512i error_bytes(
+    const std::uint8_t* table, const std::uint16_t* rows, const std::uint32_t* offsets, int n,
+    const std::uint8_t* x) {
+  __m512i sum = _mm512_setzero_si512();
+  for (int k = 0; k < n; ++k) {
+    const std::uint8_t* r = table + static_cast<std::size_t>(rows[k]) * 256;
+    const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
+    __m512i e;
+    if constexpr (kLookup == kError64) {
+      e = _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(r));
+    } else if constexpr (kLookup == kError128) {
+      e = _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64));
+    } else {
+      e = _mm512_mask_blend_epi8(
+          _mm512_movepi8_mask(idx),
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
+          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
+    }
+    sum = _mm512_add_epi8(sum, e);
+  }
+  return sum;
+}
+
+// The error bytes of an error filter (Engine::errors8_ rows, one byte per product, added to the
+// exact dot product of tile_exact_bytes) for one tile: acc[c] += sum over taps of +-error byte.
+// Taps come in groups (ErrorGroup, `rows` and `offsets` in group order); a group's bytes are
+// summed as bytes (vpaddb), then added to 16-bit sums as in tile_bytes_avx512 (whole words and
+// odd bytes, even bytes recovered at the flush), flushed to 32 bits every 128 groups. Rows that
+// repeat every 64 or 128 operands take one permute per 64 products instead of two and a blend.
+// Integer sums in another order than tile_rows's: the same result, bit for bit.
+__attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_errors_avx512(
+    std::int32_t* acc, const std::uint8_t* table, const std::uint16_t* rows,
+    const std::uint32_t* offsets, const ErrorGroup* groups, int group_count,
+    const std::uint8_t* x) {
+  static_assert(kTile == 64, "one register of byte operands");
+  const __m512i zero = _mm512_setzero_si512();
+  __m512i e0 = zero, e1 = zero, o0 = zero, o1 = zero;
+  for (int start = 0; start < group_count; start += 128) {
+    __m512i le = zero, lo = zero;
+    const int end = std::min(group_count, start + 128);
+    for (int g = start; g < end; ++g) {
+      const int n = groups[g].count;
+      __m512i sum;
+      if (groups[g].lookup == kError64) {
+        sum = error_bytes<kError64>(table, rows, offsets, n, x);
+      } else if (groups[g].lookup == kError128) {
+        sum = error_bytes<kError128>(table, rows, offsets, n, x);
+      } else {
+        sum = error_bytes<kError256>(table, rows, offsets, n, x);
+      }
+      rows += n;
+      offsets += n;
+      const __m512i odd = _mm512_srli_epi16(sum, 8);
+      if (groups[g].negative) {
+        le = _mm512_sub_epi16(le, sum);
+        lo = _mm512_sub_epi16(lo, odd);
+      } else {
+        le = _mm512_add_epi16(le, sum);
+        lo = _mm512_add_epi16(lo, odd);
+      }
+    }
+    // Even-byte sums from whole-word sums: |sum| <= 128 * 255 fits int16, so mod 2^16 is exact.
+    le = _mm512_sub_epi16(le, _mm512_slli_epi16(lo, 8));
+    e0 = _mm512_add_epi32(e0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(le)));
+    e1 = _mm512_add_epi32(e1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(le, 1)));
+    o0 = _mm512_add_epi32(o0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(lo)));
+    o1 = _mm512_add_epi32(o1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(lo, 1)));
+  }
+  // Columns back in order, as at the end of tile_bytes_avx512.
   const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
   const __m512i second = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
   const __m512i halves[2][2] = {{e0, o0}, {e1, o1}};
@@ -866,6 +977,16 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const bool error_path = bytes && quad_path && sign_magnitude;
   thread_local std::vector<char> error_filter_buffer;
   char* error_filter = scratch(error_filter_buffer, static_cast<std::size_t>(out_per_group));
+  // Per error filter (slots i * taps on): its taps that need a lookup, in groups (ErrorGroup).
+  thread_local std::vector<std::uint16_t> error_rows_buffer;
+  thread_local std::vector<std::uint32_t> error_offsets_buffer;
+  thread_local std::vector<ErrorGroup> error_groups_buffer;
+  thread_local std::vector<int> error_group_count_buffer;
+  std::uint16_t* error_rows = error_path ? scratch(error_rows_buffer, group_slots) : nullptr;
+  std::uint32_t* error_offsets = error_path ? scratch(error_offsets_buffer, group_slots) : nullptr;
+  ErrorGroup* error_groups = error_path ? scratch(error_groups_buffer, group_slots) : nullptr;
+  int* error_group_count =
+      scratch(error_group_count_buffer, static_cast<std::size_t>(out_per_group));
   thread_local std::vector<std::uint8_t> patch8_buffer;
   std::uint8_t* patch8 = bytes ? scratch(patch8_buffer, chunk_tiles_max * tile_size) : nullptr;
   const std::size_t quad_tile_size = quad_count * 256;  // bytes per tile
@@ -926,6 +1047,33 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           error_constant += (j < positives ? 1 : -1) * error_min_[m][row];
         }
         if (!error_filter[i]) error_constant = 0;
+        // The taps with a lookup, positives first, by lookup kind, in groups whose spans add up
+        // to at most 255 (constant rows need none: their error is in error_constant).
+        const std::size_t slot = i * static_cast<std::size_t>(taps);
+        std::size_t n = 0;
+        int groups = 0;
+        for (int sign = 0; error_filter[i] && sign < 2; ++sign) {
+          const int from = sign == 0 ? 0 : positives, to = sign == 0 ? positives : taps;
+          for (const std::uint8_t lookup : {kError64, kError128, kError256}) {
+            int room = -1;  // what the open group's byte sums can still take (-1: none open)
+            for (int j = from; j < to; ++j) {
+              const std::uint16_t row = plan.row[base + static_cast<std::size_t>(j)];
+              if (error_lookup_[m][row] != lookup) continue;
+              const int span = error_span_[m][row];
+              if (span > room) {
+                error_groups[slot + static_cast<std::size_t>(groups++)] =
+                    ErrorGroup{0, lookup, static_cast<std::uint8_t>(sign)};
+                room = 255;
+              }
+              room -= span;
+              ++error_groups[slot + static_cast<std::size_t>(groups - 1)].count;
+              error_rows[slot + n] = row;
+              error_offsets[slot + n] = plan.offset[base + static_cast<std::size_t>(j)];
+              ++n;
+            }
+          }
+        }
+        error_group_count[i] = groups;
       }
       fill_accumulators(acc + i * padded_columns, padded_columns,
                         qc.bias[static_cast<std::size_t>(f)] + error_constant);
@@ -1096,11 +1244,8 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
             const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;
             tile_exact_bytes<true>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
                                    static_cast<int>(quad_count), 0, xq);
-            const TapPlan& plan = plans_[static_cast<std::size_t>(index)];
-            const std::size_t base = static_cast<std::size_t>(f) * static_cast<std::size_t>(taps);
-            tile_bytes_avx512<false, false>(a, errors8_[m].data(), plan.row.data() + base,
-                                            plan.positives[static_cast<std::size_t>(f)], taps, x8,
-                                            plan.offset.data() + base);
+            tile_errors_avx512(a, errors8_[m].data(), error_rows + slot, error_offsets + slot,
+                               error_groups + slot, error_group_count[i], x8);
           } else if (exact_[m] && quad_path) {
             const std::size_t at = static_cast<std::size_t>(f) * quad_count;
             const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;

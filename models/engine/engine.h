@@ -261,6 +261,11 @@ class Engine {
   std::vector<std::vector<std::uint8_t>> errors8_;
   std::vector<std::vector<std::int32_t>> error_min_;
   std::vector<std::vector<char>> error_fits_;
+  // Per fitting row: its span (largest error byte) and how the vector kernel looks it up
+  // (ErrorLookup in engine.cpp: no lookup for a constant row, one vpermb for a row that repeats
+  // every 64 operands, one vpermt2b every 128, two and a blend otherwise).
+  std::vector<std::vector<std::uint8_t>> error_span_;
+  std::vector<std::vector<std::uint8_t>> error_lookup_;
   bool vector_tables_ = false;
   bool byte_tables_ = false;  // AVX-512 VBMI byte lookups
   // AVX-512 VNNI dot products for exact filters; their weights in pairs of taps, per layer.

@@ -257,6 +257,100 @@ TEST(EngineTest, VectorAndPortablePathsAreBitIdentical) {
   }
 }
 
+// An unsigned table made to reach every lookup kind of the error-byte path (approximate
+// filters on operands >= 0 whose rows' errors span at most 255): rows with a constant error (w a
+// multiple of 16: no lookup), rows that repeat every 4 operands (one vpermb), every 128 (one
+// vpermt2b) and rows that do not repeat (two and a blend). A row's error byte is 0 for a quarter
+// of the operands and near its span for the rest, so that a group of taps whose spans added up
+// to more than 255 would overflow its byte sums, and 16-bit sums flushed too late would
+// overflow; spans from 1 to 255, so that groups of one and of many taps occur.
+rtl::ProductTable error_lookup_kinds_table() {
+  rtl::ProductTable t(false);
+  for (unsigned w = 0; w < 256; ++w) {
+    const unsigned span = w % 8 < 6 ? 128 + (w * 37) % 128 : 1 + (w / 8) % 4;
+    for (unsigned a = 0; a < 256; ++a) {
+      unsigned e = 0;
+      if (w % 16 == 0) {
+        e = w / 16;
+      } else if (w % 4 == 1) {
+        e = (a & 3) == 0 ? 0 : (a & 2) ? span : span - span / 3;
+      } else if (w % 4 == 2) {
+        e = (a & 65) == 0 ? 0 : (a & 64) ? span : span - span / 2;
+      } else {
+        e = (a & 129) == 0 ? 0 : (a & 128) ? span : span - span / 2;
+      }
+      t.products()[rtl::ProductTable::index(static_cast<std::uint8_t>(a),
+                                            static_cast<std::uint8_t>(w))] =
+          static_cast<std::int32_t>(a * w + e);
+    }
+  }
+  return t;
+}
+
+TEST(EngineTest, ErrorBytePathMatchesTheReferenceForEveryLookupKind) {
+  std::mt19937 random(23);
+  std::normal_distribution<float> normal(0.0f, 0.5f);
+  // 64x8x8 images: conv 3x3 (64 -> 8, 576 taps, pad 1, ReLU) -> conv 3x3 (8 -> 8, pad 1, ReLU)
+  // -> fully connected (512 -> 3). Both convolutions have >= 8 filters on operands >= 0; the
+  // first's filters 0-3 have only positive weights (more than 256 groups of one sign).
+  Network net;
+  net.file = "error-kinds";
+  net.input = {64, 8, 8};
+  net.values = {net.input};
+  auto add = [&](Layer l) {
+    l.output = static_cast<int>(net.values.size());
+    net.values.push_back(l.out);
+    for (int i = 0; i < l.filters() * l.taps(); ++i) l.weights.push_back(normal(random));
+    for (int f = 0; f < l.filters(); ++f) l.bias.push_back(normal(random) * 0.1f);
+    net.layers.push_back(l);
+  };
+  for (int i = 0; i < 2; ++i) {
+    Layer c;
+    c.name = "conv" + std::to_string(i + 1);
+    c.input = i;
+    c.in = i == 0 ? net.input : Shape3{8, 8, 8};
+    c.out = {8, 8, 8};
+    c.kernel_h = c.kernel_w = 3;
+    c.pad_top = c.pad_left = c.pad_bottom = c.pad_right = 1;
+    c.activation = Activation::kRelu;
+    add(c);
+  }
+  Layer fc;
+  fc.name = "fc";
+  fc.input = 2;
+  fc.fully_connected = true;
+  fc.in = {512, 1, 1};
+  fc.out = {3, 1, 1};
+  add(fc);
+  for (int k = 0; k < 4 * net.layers[0].taps(); ++k) {
+    net.layers[0].weights[static_cast<std::size_t>(k)] =
+        std::fabs(net.layers[0].weights[static_cast<std::size_t>(k)]);
+  }
+  const Dataset images = random_images(random, net.input, 64);
+  const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, images, 32);
+  const std::vector<rtl::ProductTable> multipliers = {rtl::builtin_table("mul8u_exact"),
+                                                      error_lookup_kinds_table()};
+  const Engine fast(q, multipliers);
+  EngineOptions portable_only;
+  portable_only.portable = true;
+  const Engine portable(q, multipliers, portable_only);
+  Assignment mixed = Assignment::uniform(net, 0);
+  std::uint16_t next = 0;
+  for (auto& layer : mixed.filters) {
+    for (auto& m : layer) m = next++ % 2;
+  }
+  std::vector<const std::uint8_t*> all;
+  for (std::size_t i = 0; i < images.size(); ++i) all.push_back(images.image(i));
+  for (const Assignment& a : {Assignment::uniform(net, 1), mixed}) {
+    const auto got = fast.logits(all.data(), all.size(), a);
+    EXPECT_EQ(got, portable.logits(all.data(), all.size(), a));
+    for (std::size_t i = 0; i < 8; ++i) {
+      ASSERT_EQ(got[i], reference_logits(q, multipliers, a, images.image(i))) << "image " << i;
+    }
+    EXPECT_NE(got, fast.logits(all.data(), all.size(), Assignment::uniform(net, 0)));
+  }
+}
+
 TEST(EngineTest, DeterministicAcrossThreadCounts) {
   std::mt19937 random(5);
   const Network net = small_network(random);
