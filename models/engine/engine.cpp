@@ -232,7 +232,8 @@ Engine::Engine(QuantizedNetwork network, std::vector<rtl::ProductTable> multipli
         rows8[w * 512 + 256 + a] = static_cast<std::uint8_t>(rows16[w * 256 + a] >> 8);
       }
     }
-    std::vector<std::uint8_t> errors8(want_signed ? 0 : 65536);
+    // 256 rows and a row of zeros (kZeroErrorRow: the padding taps of the error kernel).
+    std::vector<std::uint8_t> errors8(want_signed ? 0 : 65536 + 256, 0);
     std::vector<std::int32_t> error_min(want_signed ? 0 : 256);
     std::vector<char> error_fits(want_signed ? 0 : 256, 0);
     std::vector<std::uint8_t> error_span(want_signed ? 0 : 256, 0);
@@ -508,90 +509,112 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_bytes_avx512(
   }
 }
 
-// One group of an error filter's taps (tile_errors_avx512): `count` taps of one sign whose rows
-// have one lookup kind and spans that add up to at most 255, so that their error bytes are
-// summed as bytes before they are widened.
-struct ErrorGroup {
-  std::uint16_t count = 0;
+// The errors8_ row of zeros after the 256 weights' rows: what padding taps look up.
+constexpr std::uint16_t kZeroErrorRow = 256;
+// At most this many taps per group of the error kernel (more would save little widening).
+constexpr int kMaxGroupTaps = 16;
+
+// A run of an error filter's taps for tile_errors_avx512: `groups` groups of the filter's group
+// size, taps of one sign whose rows have one lookup kind (the last group padded with taps of the
+// zero row).
+struct ErrorRun {
+  std::uint16_t groups = 0;
   std::uint8_t lookup = kError256;  // ErrorLookup
   std::uint8_t negative = 0;
 };
 
-// The byte sum of the error bytes of `n` taps: row k of `table` (256 bytes) looked up with the
-// operands at x + offsets[k] as kLookup says. No byte overflows: the rows' spans add up to <= 255.
+// The 16-bit sums of tile_errors_avx512 (whole words and odd bytes, see tile_bytes_avx512) and
+// the 32-bit sums they are flushed into every 128 groups.
+struct ErrorSums {
+  __m512i le, lo, e0, e1, o0, o1;
+  int pending;
+};
+
+__attribute__((target("avx512f,avx512bw"), always_inline)) inline void flush_error_sums(
+    ErrorSums& s) {
+  // Even-byte sums from whole-word sums: |sum| <= 128 * 255 fits int16, so mod 2^16 is exact.
+  const __m512i le = _mm512_sub_epi16(s.le, _mm512_slli_epi16(s.lo, 8));
+  s.e0 = _mm512_add_epi32(s.e0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(le)));
+  s.e1 = _mm512_add_epi32(s.e1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(le, 1)));
+  s.o0 = _mm512_add_epi32(s.o0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(s.lo)));
+  s.o1 = _mm512_add_epi32(s.o1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(s.lo, 1)));
+  s.le = _mm512_setzero_si512();
+  s.lo = _mm512_setzero_si512();
+  s.pending = 0;
+}
+
+// One run: per group, the byte sum of its `group_taps` error bytes (row k of `table`, 256 bytes,
+// looked up with the operands at x + offsets[k] as kLookup says; no byte overflows, the rows'
+// spans add up to <= 255), added to or subtracted from the 16-bit sums. The group size is the
+// same for every group of a filter, so the inner loop's exit is predicted.
 template <int kLookup>
-__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m512i error_bytes(
-    const std::uint8_t* table, const std::uint16_t* rows, const std::uint32_t* offsets, int n,
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline void error_run(
+    ErrorSums& s, const std::uint8_t* table, const std::uint16_t* rows,
+    const std::uint32_t* offsets, int groups, int group_taps, bool negative,
     const std::uint8_t* x) {
-  __m512i sum = _mm512_setzero_si512();
-  for (int k = 0; k < n; ++k) {
-    const std::uint8_t* r = table + static_cast<std::size_t>(rows[k]) * 256;
-    const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
-    __m512i e;
-    if constexpr (kLookup == kError64) {
-      e = _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(r));
-    } else if constexpr (kLookup == kError128) {
-      e = _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64));
-    } else {
-      e = _mm512_mask_blend_epi8(
-          _mm512_movepi8_mask(idx),
-          _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
-          _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
+  for (int g = 0; g < groups; ++g, rows += group_taps, offsets += group_taps) {
+    __m512i sum = _mm512_setzero_si512();
+    for (int k = 0; k < group_taps; ++k) {
+      const std::uint8_t* r = table + static_cast<std::size_t>(rows[k]) * 256;
+      const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
+      __m512i e;
+      if constexpr (kLookup == kError64) {
+        e = _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(r));
+      } else if constexpr (kLookup == kError128) {
+        e = _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64));
+      } else {
+        e = _mm512_mask_blend_epi8(
+            _mm512_movepi8_mask(idx),
+            _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
+            _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx,
+                                     _mm512_loadu_si512(r + 192)));
+      }
+      sum = _mm512_add_epi8(sum, e);
     }
-    sum = _mm512_add_epi8(sum, e);
+    const __m512i odd = _mm512_srli_epi16(sum, 8);
+    if (negative) {
+      s.le = _mm512_sub_epi16(s.le, sum);
+      s.lo = _mm512_sub_epi16(s.lo, odd);
+    } else {
+      s.le = _mm512_add_epi16(s.le, sum);
+      s.lo = _mm512_add_epi16(s.lo, odd);
+    }
+    if (++s.pending == 128) flush_error_sums(s);
   }
-  return sum;
 }
 
 // The error bytes of an error filter (Engine::errors8_ rows, one byte per product, added to the
 // exact dot product of tile_exact_bytes) for one tile: acc[c] += sum over taps of +-error byte.
-// Taps come in groups (ErrorGroup, `rows` and `offsets` in group order); a group's bytes are
-// summed as bytes (vpaddb), then added to 16-bit sums as in tile_bytes_avx512 (whole words and
-// odd bytes, even bytes recovered at the flush), flushed to 32 bits every 128 groups. Rows that
-// repeat every 64 or 128 operands take one permute per 64 products instead of two and a blend.
-// Integer sums in another order than tile_rows's: the same result, bit for bit.
+// Taps come in runs (ErrorRun) of groups of `group_taps`, `rows` and `offsets` in that order; a
+// group's bytes are summed as bytes (vpaddb), then added to 16-bit sums as in tile_bytes_avx512,
+// flushed to 32 bits every 128 groups. Rows that repeat every 64 or 128 operands take one
+// permute per 64 products instead of two and a blend. Integer sums in another order than
+// tile_rows's: the same result, bit for bit.
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void tile_errors_avx512(
     std::int32_t* acc, const std::uint8_t* table, const std::uint16_t* rows,
-    const std::uint32_t* offsets, const ErrorGroup* groups, int group_count,
+    const std::uint32_t* offsets, const ErrorRun* runs, int run_count, int group_taps,
     const std::uint8_t* x) {
   static_assert(kTile == 64, "one register of byte operands");
   const __m512i zero = _mm512_setzero_si512();
-  __m512i e0 = zero, e1 = zero, o0 = zero, o1 = zero;
-  for (int start = 0; start < group_count; start += 128) {
-    __m512i le = zero, lo = zero;
-    const int end = std::min(group_count, start + 128);
-    for (int g = start; g < end; ++g) {
-      const int n = groups[g].count;
-      __m512i sum;
-      if (groups[g].lookup == kError64) {
-        sum = error_bytes<kError64>(table, rows, offsets, n, x);
-      } else if (groups[g].lookup == kError128) {
-        sum = error_bytes<kError128>(table, rows, offsets, n, x);
-      } else {
-        sum = error_bytes<kError256>(table, rows, offsets, n, x);
-      }
-      rows += n;
-      offsets += n;
-      const __m512i odd = _mm512_srli_epi16(sum, 8);
-      if (groups[g].negative) {
-        le = _mm512_sub_epi16(le, sum);
-        lo = _mm512_sub_epi16(lo, odd);
-      } else {
-        le = _mm512_add_epi16(le, sum);
-        lo = _mm512_add_epi16(lo, odd);
-      }
+  ErrorSums s{zero, zero, zero, zero, zero, zero, 0};
+  for (int r = 0; r < run_count; ++r) {
+    const ErrorRun run = runs[r];
+    const bool negative = run.negative != 0;
+    if (run.lookup == kError64) {
+      error_run<kError64>(s, table, rows, offsets, run.groups, group_taps, negative, x);
+    } else if (run.lookup == kError128) {
+      error_run<kError128>(s, table, rows, offsets, run.groups, group_taps, negative, x);
+    } else {
+      error_run<kError256>(s, table, rows, offsets, run.groups, group_taps, negative, x);
     }
-    // Even-byte sums from whole-word sums: |sum| <= 128 * 255 fits int16, so mod 2^16 is exact.
-    le = _mm512_sub_epi16(le, _mm512_slli_epi16(lo, 8));
-    e0 = _mm512_add_epi32(e0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(le)));
-    e1 = _mm512_add_epi32(e1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(le, 1)));
-    o0 = _mm512_add_epi32(o0, _mm512_cvtepi16_epi32(_mm512_castsi512_si256(lo)));
-    o1 = _mm512_add_epi32(o1, _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(lo, 1)));
+    rows += static_cast<std::size_t>(run.groups) * group_taps;
+    offsets += static_cast<std::size_t>(run.groups) * group_taps;
   }
+  if (s.pending > 0) flush_error_sums(s);
   // Columns back in order, as at the end of tile_bytes_avx512.
   const __m512i first = _mm512_setr_epi64(0, 1, 8, 9, 2, 3, 10, 11);
   const __m512i second = _mm512_setr_epi64(4, 5, 12, 13, 6, 7, 14, 15);
-  const __m512i halves[2][2] = {{e0, o0}, {e1, o1}};
+  const __m512i halves[2][2] = {{s.e0, s.o0}, {s.e1, s.o1}};
   for (int v = 0; v < 2; ++v) {
     const __m512i l = _mm512_unpacklo_epi32(halves[v][0], halves[v][1]);
     const __m512i h = _mm512_unpackhi_epi32(halves[v][0], halves[v][1]);
@@ -977,16 +1000,22 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
   const bool error_path = bytes && quad_path && sign_magnitude;
   thread_local std::vector<char> error_filter_buffer;
   char* error_filter = scratch(error_filter_buffer, static_cast<std::size_t>(out_per_group));
-  // Per error filter (slots i * taps on): its taps that need a lookup, in groups (ErrorGroup).
+  // Per error filter: its taps that need a lookup in runs of groups (ErrorRun; slots i *
+  // error_stride on, padding included), its runs (6 slots: two signs, three lookup kinds) and
+  // its group size.
+  const std::size_t error_stride = static_cast<std::size_t>(taps) + 6 * (kMaxGroupTaps - 1);
+  const std::size_t error_slots =
+      error_path ? static_cast<std::size_t>(out_per_group) * error_stride : 0;
   thread_local std::vector<std::uint16_t> error_rows_buffer;
   thread_local std::vector<std::uint32_t> error_offsets_buffer;
-  thread_local std::vector<ErrorGroup> error_groups_buffer;
-  thread_local std::vector<int> error_group_count_buffer;
-  std::uint16_t* error_rows = error_path ? scratch(error_rows_buffer, group_slots) : nullptr;
-  std::uint32_t* error_offsets = error_path ? scratch(error_offsets_buffer, group_slots) : nullptr;
-  ErrorGroup* error_groups = error_path ? scratch(error_groups_buffer, group_slots) : nullptr;
-  int* error_group_count =
-      scratch(error_group_count_buffer, static_cast<std::size_t>(out_per_group));
+  thread_local std::vector<ErrorRun> error_runs_buffer;
+  thread_local std::vector<int> error_run_count_buffer;
+  thread_local std::vector<int> error_group_taps_buffer;
+  std::uint16_t* error_rows = scratch(error_rows_buffer, error_slots);
+  std::uint32_t* error_offsets = scratch(error_offsets_buffer, error_slots);
+  ErrorRun* error_runs = scratch(error_runs_buffer, static_cast<std::size_t>(out_per_group) * 6);
+  int* error_run_count = scratch(error_run_count_buffer, static_cast<std::size_t>(out_per_group));
+  int* error_group_taps = scratch(error_group_taps_buffer, static_cast<std::size_t>(out_per_group));
   thread_local std::vector<std::uint8_t> patch8_buffer;
   std::uint8_t* patch8 = bytes ? scratch(patch8_buffer, chunk_tiles_max * tile_size) : nullptr;
   const std::size_t quad_tile_size = quad_count * 256;  // bytes per tile
@@ -1047,33 +1076,41 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
           error_constant += (j < positives ? 1 : -1) * error_min_[m][row];
         }
         if (!error_filter[i]) error_constant = 0;
-        // The taps with a lookup, positives first, by lookup kind, in groups whose spans add up
-        // to at most 255 (constant rows need none: their error is in error_constant).
-        const std::size_t slot = i * static_cast<std::size_t>(taps);
+        // The taps with a lookup, positives first, by lookup kind, in groups of as many taps as
+        // the filter's widest row allows (spans add up to <= 255); the last group of a run is
+        // padded with the zero row. Constant rows need none: their error is in error_constant.
+        int widest = 1;
+        for (int j = 0; error_filter[i] && j < taps; ++j) {
+          widest =
+              std::max<int>(widest, error_span_[m][plan.row[base + static_cast<std::size_t>(j)]]);
+        }
+        const int group_taps = std::min(kMaxGroupTaps, 255 / widest);
+        const std::size_t slot = i * error_stride;
         std::size_t n = 0;
-        int groups = 0;
+        int runs = 0;
         for (int sign = 0; error_filter[i] && sign < 2; ++sign) {
           const int from = sign == 0 ? 0 : positives, to = sign == 0 ? positives : taps;
           for (const std::uint8_t lookup : {kError64, kError128, kError256}) {
-            int room = -1;  // what the open group's byte sums can still take (-1: none open)
+            const std::size_t run_start = n;
             for (int j = from; j < to; ++j) {
               const std::uint16_t row = plan.row[base + static_cast<std::size_t>(j)];
               if (error_lookup_[m][row] != lookup) continue;
-              const int span = error_span_[m][row];
-              if (span > room) {
-                error_groups[slot + static_cast<std::size_t>(groups++)] =
-                    ErrorGroup{0, lookup, static_cast<std::uint8_t>(sign)};
-                room = 255;
-              }
-              room -= span;
-              ++error_groups[slot + static_cast<std::size_t>(groups - 1)].count;
               error_rows[slot + n] = row;
               error_offsets[slot + n] = plan.offset[base + static_cast<std::size_t>(j)];
               ++n;
             }
+            if (n == run_start) continue;
+            for (; (n - run_start) % static_cast<std::size_t>(group_taps) != 0; ++n) {
+              error_rows[slot + n] = kZeroErrorRow;
+              error_offsets[slot + n] = 0;
+            }
+            error_runs[i * 6 + static_cast<std::size_t>(runs++)] =
+                ErrorRun{static_cast<std::uint16_t>((n - run_start) / group_taps), lookup,
+                         static_cast<std::uint8_t>(sign)};
           }
         }
-        error_group_count[i] = groups;
+        error_run_count[i] = runs;
+        error_group_taps[i] = group_taps;
       }
       fill_accumulators(acc + i * padded_columns, padded_columns,
                         qc.bias[static_cast<std::size_t>(f)] + error_constant);
@@ -1244,8 +1281,10 @@ void Engine::conv(int index, const std::vector<std::uint16_t>& choice, std::size
             const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;
             tile_exact_bytes<true>(a, layer_quads.high.data() + at, layer_quads.low.data() + at,
                                    static_cast<int>(quad_count), 0, xq);
-            tile_errors_avx512(a, errors8_[m].data(), error_rows + slot, error_offsets + slot,
-                               error_groups + slot, error_group_count[i], x8);
+            const std::size_t at_error = i * error_stride;
+            tile_errors_avx512(a, errors8_[m].data(), error_rows + at_error,
+                               error_offsets + at_error, error_runs + i * 6, error_run_count[i],
+                               error_group_taps[i], x8);
           } else if (exact_[m] && quad_path) {
             const std::size_t at = static_cast<std::size_t>(f) * quad_count;
             const std::uint8_t* xq = quad_patch + (t - col0) / kTile * quad_tile_size;

@@ -259,25 +259,28 @@ TEST(EngineTest, VectorAndPortablePathsAreBitIdentical) {
 
 // An unsigned table made to reach every lookup kind of the error-byte path (approximate
 // filters on operands >= 0 whose rows' errors span at most 255): rows with a constant error (w a
-// multiple of 16: no lookup), rows that repeat every 4 operands (one vpermb), every 128 (one
-// vpermt2b) and rows that do not repeat (two and a blend). A row's error byte is 0 for a quarter
-// of the operands and near its span for the rest, so that a group of taps whose spans added up
+// multiple of 16: no lookup), rows that repeat every 16 operands (one vpermb), every 128 (one
+// vpermt2b) and rows that do not repeat (two and a blend). A row's error byte is 0 for one
+// operand in 16 and near its span for the rest, so that a group of taps whose spans added up
 // to more than 255 would overflow its byte sums, and 16-bit sums flushed too late would
-// overflow; spans from 1 to 255, so that groups of one and of many taps occur.
-rtl::ProductTable error_lookup_kinds_table() {
+// overflow. `wide`: spans up to 255, so that most groups are one tap; otherwise spans up to 31,
+// so that groups have 8 taps and more.
+rtl::ProductTable error_lookup_kinds_table(bool wide) {
   rtl::ProductTable t(false);
   for (unsigned w = 0; w < 256; ++w) {
-    const unsigned span = w % 8 < 6 ? 128 + (w * 37) % 128 : 1 + (w / 8) % 4;
+    const unsigned span = !wide       ? 1 + (w * 37) % 31
+                          : w % 8 < 6 ? 128 + (w * 37) % 128
+                                      : 1 + (w / 8) % 4;
     for (unsigned a = 0; a < 256; ++a) {
       unsigned e = 0;
       if (w % 16 == 0) {
         e = w / 16;
       } else if (w % 4 == 1) {
-        e = (a & 3) == 0 ? 0 : (a & 2) ? span : span - span / 3;
+        e = (a & 15) == 0 ? 0 : (a & 2) ? span : span - span / 8;
       } else if (w % 4 == 2) {
-        e = (a & 65) == 0 ? 0 : (a & 64) ? span : span - span / 2;
+        e = (a & 79) == 0 ? 0 : (a & 64) ? span : span - span / 8;
       } else {
-        e = (a & 129) == 0 ? 0 : (a & 128) ? span : span - span / 2;
+        e = (a & 143) == 0 ? 0 : (a & 128) ? span : span - span / 8;
       }
       t.products()[rtl::ProductTable::index(static_cast<std::uint8_t>(a),
                                             static_cast<std::uint8_t>(w))] =
@@ -329,7 +332,8 @@ TEST(EngineTest, ErrorBytePathMatchesTheReferenceForEveryLookupKind) {
   const Dataset images = random_images(random, net.input, 64);
   const QuantizedNetwork q = quantize(net, OperandFormat::kSignMagnitude, images, 32);
   const std::vector<rtl::ProductTable> multipliers = {rtl::builtin_table("mul8u_exact"),
-                                                      error_lookup_kinds_table()};
+                                                      error_lookup_kinds_table(true),
+                                                      error_lookup_kinds_table(false)};
   const Engine fast(q, multipliers);
   EngineOptions portable_only;
   portable_only.portable = true;
@@ -337,11 +341,11 @@ TEST(EngineTest, ErrorBytePathMatchesTheReferenceForEveryLookupKind) {
   Assignment mixed = Assignment::uniform(net, 0);
   std::uint16_t next = 0;
   for (auto& layer : mixed.filters) {
-    for (auto& m : layer) m = next++ % 2;
+    for (auto& m : layer) m = next++ % 3;
   }
   std::vector<const std::uint8_t*> all;
   for (std::size_t i = 0; i < images.size(); ++i) all.push_back(images.image(i));
-  for (const Assignment& a : {Assignment::uniform(net, 1), mixed}) {
+  for (const Assignment& a : {Assignment::uniform(net, 1), Assignment::uniform(net, 2), mixed}) {
     const auto got = fast.logits(all.data(), all.size(), a);
     EXPECT_EQ(got, portable.logits(all.data(), all.size(), a));
     for (std::size_t i = 0; i < 8; ++i) {
