@@ -543,6 +543,24 @@ __attribute__((target("avx512f,avx512bw"), always_inline)) inline void flush_err
   s.pending = 0;
 }
 
+// The error bytes of row `row` of `table` (256 bytes) for the 64 operands at x, as kLookup says.
+template <int kLookup>
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline __m512i error_lookup(
+    const std::uint8_t* table, std::uint16_t row, const std::uint8_t* x) {
+  const std::uint8_t* r = table + static_cast<std::size_t>(row) * 256;
+  const __m512i idx = _mm512_loadu_si512(x);
+  if constexpr (kLookup == kError64) {
+    return _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(r));
+  } else if constexpr (kLookup == kError128) {
+    return _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64));
+  } else {
+    return _mm512_mask_blend_epi8(
+        _mm512_movepi8_mask(idx),
+        _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
+        _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx, _mm512_loadu_si512(r + 192)));
+  }
+}
+
 // One run: per group, the byte sum of its `group_taps` error bytes (row k of `table`, 256 bytes,
 // looked up with the operands at x + offsets[k] as kLookup says; no byte overflows, the rows'
 // spans add up to <= 255), added to or subtracted from the 16-bit sums. The group size is the
@@ -553,24 +571,18 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline voi
     const std::uint32_t* offsets, int groups, int group_taps, bool negative,
     const std::uint8_t* x) {
   for (int g = 0; g < groups; ++g, rows += group_taps, offsets += group_taps) {
-    __m512i sum = _mm512_setzero_si512();
-    for (int k = 0; k < group_taps; ++k) {
-      const std::uint8_t* r = table + static_cast<std::size_t>(rows[k]) * 256;
-      const __m512i idx = _mm512_loadu_si512(x + offsets[k]);
-      __m512i e;
-      if constexpr (kLookup == kError64) {
-        e = _mm512_permutexvar_epi8(idx, _mm512_loadu_si512(r));
-      } else if constexpr (kLookup == kError128) {
-        e = _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64));
-      } else {
-        e = _mm512_mask_blend_epi8(
-            _mm512_movepi8_mask(idx),
-            _mm512_permutex2var_epi8(_mm512_loadu_si512(r), idx, _mm512_loadu_si512(r + 64)),
-            _mm512_permutex2var_epi8(_mm512_loadu_si512(r + 128), idx,
-                                     _mm512_loadu_si512(r + 192)));
-      }
-      sum = _mm512_add_epi8(sum, e);
+    // Two byte sums, even and odd taps, so that the additions are not one chain of latencies.
+    __m512i even = _mm512_setzero_si512(), odd_taps = even;
+    int k = 0;
+    for (; k + 1 < group_taps; k += 2) {
+      even = _mm512_add_epi8(even, error_lookup<kLookup>(table, rows[k], x + offsets[k]));
+      odd_taps =
+          _mm512_add_epi8(odd_taps, error_lookup<kLookup>(table, rows[k + 1], x + offsets[k + 1]));
     }
+    if (k < group_taps) {
+      even = _mm512_add_epi8(even, error_lookup<kLookup>(table, rows[k], x + offsets[k]));
+    }
+    const __m512i sum = _mm512_add_epi8(even, odd_taps);
     const __m512i odd = _mm512_srli_epi16(sum, 8);
     if (negative) {
       s.le = _mm512_sub_epi16(s.le, sum);
