@@ -173,6 +173,14 @@ TEST(RunSearchCliTest, BadSearchSettingsNameTheKey) {
   const auto costs = run_tool(small(dir / "b", {"-p", "search.costs=guess"}));
   EXPECT_EQ(costs.code, 2);
   EXPECT_THAT(costs.err, HasSubstr("search.costs"));
+  const auto accelerator = run_tool(small(dir / "d", {"-p", "search.accelerator=gpu"}));
+  EXPECT_EQ(accelerator.code, 2);
+  EXPECT_THAT(accelerator.err, HasSubstr("search.accelerator"));
+  EXPECT_THAT(accelerator.err, HasSubstr("expected systolic or simt"));
+  // A study whose accelerator section is missing.
+  const auto simt = run_tool(small(dir / "e", {"-p", "search.accelerator=simt"}));
+  EXPECT_EQ(simt.code, 2);
+  EXPECT_THAT(simt.err, HasSubstr("simt"));
   // The predictors model the weight-stationary array only: hawx cannot run on an os array.
   const auto os = run_tool(small(dir / "c", {"-p", "systolic.dataflow=os"}));
   EXPECT_EQ(os.code, 2);
