@@ -68,6 +68,20 @@ void print_tables(const Study& study, const StatsTree& stats,
 
 void run_study(const ConfigOptions& options) {
   const Study study = load_study(options.config, options.overrides);
+  if (study.spec.search) {
+    // Before the long stages: the accelerator the search's costs come from must be there.
+    const std::string& a = study.spec.search->accelerator;
+    const bool systolic = study.spec.systolic.has_value(), simt = study.spec.simt.has_value();
+    if ((a == "systolic" && !systolic) || (a == "simt" && !simt)) {
+      throw ConfigError(options.config + ": search.accelerator is " + a +
+                        ", but the study has no " + a + ": section");
+    }
+    if (a.empty() && systolic == simt) {
+      throw ConfigError(options.config + ": a search weighs the costs of one accelerator; " +
+                        (systolic ? "the study describes both, say which in search.accelerator"
+                                  : "add a systolic: or simt: section"));
+    }
+  }
   const fs::path out = output_dir(study, options.out);
   std::error_code ec;
   fs::create_directories(out, ec);
