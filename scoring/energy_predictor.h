@@ -19,7 +19,7 @@
 //   lag-one correlation of consecutive sums that of the activation stream).
 // The predicted counts fill a systolic::ArrayRun, and systolic::energy_of() prices it: the same
 // constants and formulas as the simulator's energy.
-// The SIMT core (issue 6) has no predictor yet.
+// The SIMT core has its own predictor: scoring/simt_energy_predictor.h.
 #pragma once
 
 #include <cstdint>
