@@ -363,11 +363,10 @@ class Hawx final : public Strategy {
           [&](std::size_t a, std::size_t b) { return pool_[a].score < pool_[b].score; });
     }
     if (measured_.empty()) return open.front();
-    // The exact design failing is no reason to stop: the best measured accuracy stands in.
-    exact_accuracy_ = 0.0;
-    for (const auto& [i, m] : measured_) {
-      exact_accuracy_ = i == 0 ? m.accuracy : std::max(exact_accuracy_, m.accuracy);
-      if (i == 0) break;
+    // The exact design is proposed first; had it failed, the best measured accuracy stands in.
+    exact_accuracy_ = measured_.front().second.accuracy;
+    if (measured_.front().first != 0) {
+      for (const auto& [i, m] : measured_) exact_accuracy_ = std::max(exact_accuracy_, m.accuracy);
     }
     if (proposed_ == 2) return midway_in_log_score(open_front);
 
